@@ -1,0 +1,32 @@
+# One command runs the bot, one runs the tests; both set up .venv themselves.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint migrate catalogs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## set up and run the bot
+	$(PY) -m bot run
+
+test: $(STAMP)  ## set up, lint, type-check and run the whole test suite
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(PY) -m pytest -q
+
+migrate: $(STAMP)
+	$(PY) -m bot migrate
+
+catalogs: $(STAMP)  ## extract strings and update the es/en catalogs (then translate, then `make test`)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k label -k _n:1,2 -k N_ --no-location --sort-output \
+		--project clia-bot --copyright-holder CLIA -o locales/messages.pot .
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""CLIA member-engagement bot: assembly of settings, i18n, jobs and the Telegram Application."""

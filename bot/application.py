@@ -1,0 +1,97 @@
+"""build_application(): the Telegram Application with everything wired in."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot import jobs
+from bot.clock import Clock, system_clock
+from bot.commands import set_default_menus, set_personal_menu
+from bot.config import SUPPORTED_LANGUAGES, Settings
+from bot.context import Ctx
+from bot.i18n import I18n
+from bot.roles import effective_role
+from bot.services import BotData, Services
+from bot.updates import PerUserUpdateProcessor
+from handlers import register
+from storage.database import Database
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Ctx, Any, Any, BotData, Any]
+# A token of the right shape for an Application that never reaches Telegram (tests, CLI tools).
+OFFLINE_TOKEN = "123456:offline-token-never-sent-to-telegram"  # noqa: S105 - not a secret
+
+
+def build_application(
+    settings: Settings, request: BaseRequest | None = None, clock: Clock = system_clock
+) -> App:
+    """Assemble the bot; `request` replaces the HTTP client (tests pass an offline fake)."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(f"{settings.telegram_api_base_url}/bot")
+        .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
+        .context_types(ContextTypes(context=Ctx, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: App = builder.build()
+
+    db = Database(settings.database_path)
+    i18n = I18n(SUPPORTED_LANGUAGES, settings.default_language)
+    application.bot_data.services = Services(
+        settings=settings, db=db, repos=Repositories.over(db), i18n=i18n, clock=clock
+    )
+    register(application, i18n)
+    return application
+
+
+def services_of(application: App) -> Services:
+    services = application.bot_data.services
+    assert services is not None
+    return services
+
+
+async def _post_init(application: App) -> None:
+    """Open and migrate the database, set the command menus, rebuild scheduled jobs."""
+    services = services_of(application)
+    await services.db.open()
+    applied = await services.db.migrate()
+    if applied:
+        log.info("database migrated to version %d", applied[-1])
+    await set_default_menus(application.bot, services.i18n)
+    await _set_staff_menus(application, services)
+    jobs.schedule_all(application)
+
+
+async def _set_staff_menus(application: App, services: Services) -> None:
+    """Coordinators and admins see their extra commands in their own language."""
+    admin_ids = services.settings.admin_ids
+    staff = {m.telegram_user_id: m for m in await services.repos.members.staff()}
+    for user_id in admin_ids | staff.keys():
+        member = staff.get(user_id) or await services.repos.members.by_telegram_id(user_id)
+        role = effective_role(member, user_id, admin_ids)
+        language = services.i18n.resolve(member.language if member else None, None)
+        chat_id = member.chat_id if member and member.chat_id else user_id
+        await set_personal_menu(application.bot, services.i18n, chat_id, language, role)
+
+
+async def _post_shutdown(application: App) -> None:
+    """Close the database after the last update and job have finished."""
+    await services_of(application).db.close()
+
+
+ALLOWED_UPDATES = Update.ALL_TYPES

@@ -1,0 +1,29 @@
+"""Inline-button data: short, structured (`ev:42:go`), validated before use.
+
+Telegram allows 64 bytes. Anything a handler's pattern does not match ends in
+the catch-all that answers "this button has expired" and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_BYTES = 64
+_PART = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
+def pack(*parts: str | int) -> str:
+    """Join parts with ':'; refuses anything that could not be parsed back or is too long."""
+    text_parts = [str(p) for p in parts]
+    for part in text_parts:
+        if not _PART.fullmatch(part):
+            raise ValueError(f"invalid callback part {part!r}")
+    data = ":".join(text_parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data longer than 64 bytes")
+    return data
+
+
+def pattern(prefix: str, *parts: str) -> re.Pattern[str]:
+    """A handler pattern: `pattern("lang", "(es|en)")` matches exactly `lang:es` / `lang:en`."""
+    return re.compile("^" + ":".join((re.escape(prefix), *parts)) + "$")

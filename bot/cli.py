@@ -1,0 +1,117 @@
+"""The `clia-bot` command: run, migrate, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from storage.database import Database
+
+log = logging.getLogger("bot")
+
+
+def configure_logging(level: str) -> None:
+    """One line per record; HTTP client logs stay quiet because their URLs carry the token."""
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    """Start the bot: webhook when WEBHOOK_URL is set, else long polling."""
+    from bot.application import ALLOWED_UPDATES, build_application
+
+    if settings.token is None:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env "
+            "(copy .env.example to .env).",
+            file=sys.stderr,
+        )
+        return 2
+    application = build_application(settings)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        log.info("starting in webhook mode on port %d", settings.port)
+        application.run_webhook(
+            listen="0.0.0.0",  # noqa: S104 - the webhook must be reachable from outside
+            port=settings.port,
+            url_path="telegram",
+            webhook_url=f"{settings.webhook_url}/telegram",
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        log.info("starting with long polling")
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+async def _migrate_database(path: Path) -> tuple[list[int], int]:
+    async with Database(path) as db:
+        applied = await db.migrate()
+        version = int(await db.fetchval("PRAGMA user_version"))
+    return applied, version
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    applied, version = asyncio.run(_migrate_database(settings.database_path))
+    done = ", ".join(str(v) for v in applied) if applied else "none (already up to date)"
+    print(f"{settings.database_path}: schema version {version}; migrations applied: {done}")
+    return 0
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    """SQLite's online backup: a consistent copy even while the bot writes."""
+    source_path = settings.database_path
+    target = Path(args.path)
+    if not source_path.exists():
+        print(f"No database at {source_path} (DATABASE_PATH).", file=sys.stderr)
+        return 1
+    if target.resolve() == source_path.resolve():
+        print("The backup path must differ from DATABASE_PATH.", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    print(f"Backup written to {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clia-bot", description="Member-engagement Telegram bot of CLIA."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    run = commands.add_parser("run", help="run the bot (long polling, or webhook if WEBHOOK_URL)")
+    run.set_defaults(handler=_run)
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.set_defaults(handler=_migrate)
+    backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
+    backup.add_argument("path", help="where to write the copy")
+    backup.set_defaults(handler=_backup)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    return int(args.handler(settings, args))

@@ -1,0 +1,59 @@
+"""The bot's commands: one list feeds both the Telegram command menus and /help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import ExtBot
+
+from bot.i18n import N_, I18n
+from bot.roles import Role, at_least
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    description: str  # a msgid, translated where shown
+    role: Role  # the least role that may use it
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", N_("Start or open the main menu"), "stranger"),
+    CommandSpec("help", N_("What I can do for you"), "stranger"),
+    CommandSpec("language", N_("Change the language"), "stranger"),
+    CommandSpec("cancel", N_("Cancel what you are doing"), "stranger"),
+)
+
+
+def commands_for(role: Role) -> list[CommandSpec]:
+    return [c for c in COMMANDS if at_least(role, c.role)]
+
+
+def bot_commands(i18n: I18n, language: str, role: Role) -> list[BotCommand]:
+    t = i18n.get(language)
+    return [BotCommand(c.name, t.label(c.description)) for c in commands_for(role)]
+
+
+async def set_default_menus(bot: ExtBot[None], i18n: I18n) -> None:
+    """Members' menu in every language (Telegram picks it by the user's app language)."""
+    scope = BotCommandScopeAllPrivateChats()
+    await bot.set_my_commands(bot_commands(i18n, i18n.default, "member"), scope=scope)
+    for language in i18n.languages:
+        await bot.set_my_commands(
+            bot_commands(i18n, language, "member"), scope=scope, language_code=language
+        )
+
+
+async def set_personal_menu(
+    bot: ExtBot[None], i18n: I18n, chat_id: int, language: str, role: Role
+) -> bool:
+    """One person's menu in their chosen language and role; False if Telegram refused."""
+    try:
+        await bot.set_my_commands(
+            bot_commands(i18n, language, role), scope=BotCommandScopeChat(chat_id)
+        )
+    except TelegramError:
+        return False
+    return True

@@ -1,0 +1,29 @@
+"""The shared services every handler reaches through the typed context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import I18n
+from storage.database import Database
+from storage.repositories import Repositories
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    repos: Repositories
+    i18n: I18n
+    clock: Clock
+
+
+class BotData:
+    """`application.bot_data`: holds the services, set in `post_init`."""
+
+    __slots__ = ("services",)
+
+    def __init__(self) -> None:
+        self.services: Services | None = None

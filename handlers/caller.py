@@ -1,0 +1,33 @@
+"""Pre-handlers: run before every feature handler (negative groups)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import Ctx
+
+
+async def load_caller(update: Update, context: Ctx) -> None:
+    """Find who is writing and in which language to answer them."""
+    await context.load_caller(update)
+    member, chat = context.member, update.effective_chat
+    came_back = member is not None and member.unreachable_since is not None
+    if came_back and chat is not None and chat.type == ChatType.PRIVATE:
+        assert member is not None
+        await context.services.repos.members.mark_reachable(member.telegram_user_id, context.now())
+
+
+async def edited_message(update: Update, context: Ctx) -> None:
+    """Edits do not replay a step; say so in private chats, ignore them in groups."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await context.load_caller(update)
+        await context.bot.send_message(
+            chat.id,
+            context.t(
+                "✏️ I don't read edited messages. If something was wrong, just send it again."
+            ),
+        )
+    raise ApplicationHandlerStop

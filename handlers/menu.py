@@ -1,0 +1,51 @@
+"""The reply-keyboard main menu, so members on phones rarely type commands.
+
+Each item is a label (matched in every language) and the callback it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from bot.context import Ctx
+from bot.i18n import N_, I18n, Translator
+
+Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str  # a msgid
+    callback: Callback
+
+
+def items() -> tuple[MenuItem, ...]:
+    """The menu in display order (resolved late: feature modules import this one)."""
+    from handlers import common, language
+
+    return (
+        MenuItem(N_("❓ Help"), common.help_command),
+        MenuItem(N_("🌐 Language"), language.ask_language),
+    )
+
+
+def keyboard(t: Translator) -> ReplyKeyboardMarkup:
+    buttons = [KeyboardButton(t.label(item.label)) for item in items()]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def handlers(i18n: I18n) -> list[BaseHandler[Update, Ctx, None]]:
+    """One handler per item, matching its label in any shipped language."""
+    result: list[BaseHandler[Update, Ctx, None]] = []
+    for item in items():
+        labels = sorted({i18n.get(lang).label(item.label) for lang in i18n.languages})
+        result.append(
+            MessageHandler(filters.ChatType.PRIVATE & filters.Text(labels), item.callback)
+        )
+    return result

@@ -1,0 +1,1 @@
+"""SQLite storage: the database, its migrations, repositories, models and exports."""

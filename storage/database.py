@@ -1,0 +1,219 @@
+"""One SQLite database: a read connection, one writer, and group commit.
+
+Every write runs inside `Database.transaction()`. Concurrent transactions from
+different tasks are gathered into one `BEGIN IMMEDIATE ... COMMIT`: each one
+runs in its own SAVEPOINT (so a failing one rolls back alone), and each caller
+is resumed only after the shared COMMIT. A handler that confirms something to
+a member therefore replies after the data is durable, while a burst of writers
+pays for one commit instead of one each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage import migrations
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+
+Row = aiosqlite.Row
+Params = Sequence[Any] | dict[str, Any]
+
+# The database whose writer the current task is inside, to let transactions nest.
+_inside: contextvars.ContextVar[Database | None] = contextvars.ContextVar(
+    "clia_db_inside", default=None
+)
+
+
+class _Batch:
+    """Transactions that share one COMMIT; their callers wait on `committed`."""
+
+    def __init__(self) -> None:
+        self.committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.size = 0
+
+
+class Database:
+    """The one store: open it once, share it, close it on shutdown."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._batch: _Batch | None = None
+        self._commit_task: asyncio.Task[None] | None = None
+        self._savepoints = 0
+        self.commits = 0  # how many COMMITs ran; the benchmarks read it
+
+    async def open(self) -> None:
+        """Open both connections and apply the pragmas."""
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        self._reader = await self._connect()
+        await self._reader.execute("PRAGMA query_only=ON")
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        for pragma in _PRAGMAS:
+            await conn.execute(pragma)
+        return conn
+
+    async def close(self) -> None:
+        """Wait for the last commit, then close both connections."""
+        if self._commit_task is not None:
+            await asyncio.gather(self._commit_task, return_exceptions=True)
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    async def __aenter__(self) -> Database:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def migrate(self, target: int | None = None) -> list[int]:
+        """Apply pending migrations (see `storage.migrations`); return the versions applied."""
+        async with self._lock:
+            return await migrations.migrate(self.writer, target)
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        """The writing connection; use it only inside `transaction()`."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        return self._writer
+
+    # --- writing -------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block atomically; return only once it is committed.
+
+        Keep the block to SQL: no network calls while the writer is held.
+        Nested use (a repository calling another inside a transaction) becomes
+        a SAVEPOINT of the enclosing transaction.
+        """
+        if _inside.get() is self:
+            async with self._savepoint():
+                yield self.writer
+            return
+        async with self._lock:
+            token = _inside.set(self)
+            try:
+                if self._batch is None:
+                    await self.writer.execute("BEGIN IMMEDIATE")
+                    self._batch = _Batch()
+                batch = self._batch
+                try:
+                    async with self._savepoint():
+                        yield self.writer
+                    batch.size += 1
+                finally:
+                    # Even a failed block leaves BEGIN open: the commit task ends it.
+                    if self._commit_task is None:
+                        self._commit_task = asyncio.create_task(self._commit())
+            finally:
+                _inside.reset(token)
+        await asyncio.shield(batch.committed)
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[None]:
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        await self.writer.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self.writer.execute(f"ROLLBACK TO {name}")
+            await self.writer.execute(f"RELEASE {name}")
+            raise
+        await self.writer.execute(f"RELEASE {name}")
+
+    async def _commit(self) -> None:
+        """Commit everything gathered so far: writers queued before us join this batch."""
+        async with self._lock:
+            batch, self._batch, self._commit_task = self._batch, None, None
+            if batch is None:
+                return
+            try:
+                if batch.size:
+                    await self.writer.execute("COMMIT")
+                    self.commits += 1
+                else:
+                    await self.writer.execute("ROLLBACK")
+            except Exception as exc:
+                log.exception("commit failed; %d transactions rolled back", batch.size)
+                if self.writer.in_transaction:
+                    await self.writer.execute("ROLLBACK")
+                batch.committed.set_exception(exc)
+            else:
+                batch.committed.set_result(None)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """One write statement in its own (group-committed) transaction; returns lastrowid."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.lastrowid or 0
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Many rows of one statement in one transaction."""
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    async def optimize(self) -> None:
+        """Refresh query-planner statistics and fold the WAL back into the database."""
+        async with self._lock:
+            await self.writer.execute("PRAGMA optimize")
+            await self.writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def backup(self, target: Path | str) -> None:
+        """A consistent copy through SQLite's online backup API, safe while the bot runs."""
+        destination = Path(target)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        async with aiosqlite.connect(destination) as copy:
+            await self._read_conn.backup(copy)
+
+    # --- reading -------------------------------------------------------------
+
+    @property
+    def _read_conn(self) -> aiosqlite.Connection:
+        """Inside a transaction, read what it wrote; else read the committed state."""
+        if _inside.get() is self:
+            return self.writer
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        return self._reader
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._read_conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._read_conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]

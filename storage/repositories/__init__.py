@@ -1,0 +1,27 @@
+"""Repositories: small classes of raw parameterised SQL that return pydantic models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.database import Database
+from storage.repositories.audit import AuditRepository
+from storage.repositories.members import MemberRepository
+from storage.repositories.reference import ReferenceRepository
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """Every repository over one database, built once and shared by all handlers."""
+
+    members: MemberRepository
+    reference: ReferenceRepository
+    audit: AuditRepository
+
+    @classmethod
+    def over(cls, db: Database) -> Repositories:
+        return cls(
+            members=MemberRepository(db),
+            reference=ReferenceRepository(db),
+            audit=AuditRepository(db),
+        )

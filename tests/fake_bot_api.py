@@ -1,0 +1,386 @@
+"""An offline Bot API: records every call, answers like Telegram, refuses what it was not taught.
+
+It replaces python-telegram-bot's HTTP client (`BaseRequest`), so the real
+Application, Bot and handlers run unchanged with no network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "CLIA",
+    "username": "clia_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+class _TextOnly(HTMLParser):
+    """What a person sees of an HTML message: the text without tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(markup: str) -> str:
+    parser = _TextOnly()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        """The visible text (message text or caption), tags removed."""
+        raw = self.params.get("text", self.params.get("caption", ""))
+        return visible_text(str(raw))
+
+    @property
+    def html(self) -> str:
+        return str(self.params.get("text", self.params.get("caption", "")))
+
+    @property
+    def markup(self) -> dict[str, Any]:
+        value = self.params.get("reply_markup")
+        if isinstance(value, str):
+            value = json.loads(value)
+        return value or {}
+
+    @property
+    def inline_buttons(self) -> list[dict[str, Any]]:
+        return [b for row in self.markup.get("inline_keyboard", []) for b in row]
+
+    @property
+    def button_labels(self) -> list[str]:
+        return [b["text"] for b in self.inline_buttons]
+
+    @property
+    def keyboard_labels(self) -> list[str]:
+        return [
+            b["text"] if isinstance(b, dict) else b
+            for row in self.markup.get("keyboard", [])
+            for b in row
+        ]
+
+
+@dataclass
+class Failure:
+    """An error to answer instead of success, for matching calls."""
+
+    method: str | None
+    chat_id: int | None
+    status: int
+    description: str
+    retry_after: int | None = None
+    times: int = 1
+
+
+class UnexpectedCall(AssertionError):
+    pass
+
+
+class FakeBotAPI(BaseRequest):
+    """Teach it failures with `fail`/`block`; read what happened in `calls`."""
+
+    def __init__(self, clock: Any) -> None:
+        self.clock = clock
+        self.calls: list[Call] = []
+        self.unexpected: list[str] = []
+        self.failures: list[Failure] = []
+        self.blocked: set[int] = set()
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.commands: dict[str, list[dict[str, str]]] = {}
+        self._message_ids: dict[int, int] = {}
+        self._file_ids = 0
+
+    # --- BaseRequest -----------------------------------------------------------
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, tuple[str, bytes]] = {}
+        if request_data:
+            for name, value in request_data.multipart_data.items():
+                content = value[1]
+                data = content if isinstance(content, bytes) else content.read()
+                files[name] = (str(value[0]), data)
+        call = Call(api_method, params, files)
+        self.calls.append(call)
+        failure = self._failure_for(call)
+        if failure is not None:
+            return self._error(failure.status, failure.description, failure.retry_after)
+        handler = getattr(self, f"_api_{api_method}", None)
+        if handler is None:
+            self.unexpected.append(api_method)
+            raise UnexpectedCall(f"the fake Bot API was not taught {api_method}")
+        try:
+            result = handler(call)
+        except UnexpectedCall as problem:
+            # Telegram would answer 400; the test fails at teardown through `unexpected`.
+            self.unexpected.append(f"{api_method}: {problem}")
+            return self._error(400, f"Bad Request: {problem}", None)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # --- teaching failures ------------------------------------------------------
+
+    def fail(
+        self,
+        method: str | None = None,
+        *,
+        chat_id: int | None = None,
+        status: int = 400,
+        description: str = "Bad Request: something",
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        self.failures.append(Failure(method, chat_id, status, description, retry_after, times))
+
+    def flood(self, chat_id: int | None = None, retry_after: int = 1, times: int = 1) -> None:
+        """Answer 429 Too Many Requests to the next `times` sends."""
+        self.fail(
+            None,
+            chat_id=chat_id,
+            status=429,
+            description=f"Too Many Requests: retry after {retry_after}",
+            retry_after=retry_after,
+            times=times,
+        )
+
+    def block(self, chat_id: int) -> None:
+        """This person blocked the bot: every send to them gets 403."""
+        self.blocked.add(chat_id)
+
+    def _failure_for(self, call: Call) -> Failure | None:
+        if call.chat_id in self.blocked and call.method.startswith(("send", "edit", "copy")):
+            return Failure(call.method, call.chat_id, 403, "Forbidden: bot was blocked by the user")
+        for failure in self.failures:
+            if failure.method not in (None, call.method):
+                continue
+            if failure.chat_id not in (None, call.chat_id):
+                continue
+            if failure.method is None and not call.method.startswith(("send", "edit")):
+                continue
+            failure.times -= 1
+            if failure.times <= 0:
+                self.failures.remove(failure)
+            return failure
+        return None
+
+    @staticmethod
+    def _error(status: int, description: str, retry_after: int | None) -> tuple[int, bytes]:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        return status, json.dumps(body).encode()
+
+    # --- reading what happened --------------------------------------------------
+
+    def sent(self, chat_id: int | None = None, method: str | None = None) -> list[Call]:
+        """Calls that showed something in a chat (sends and edits)."""
+        return [
+            c
+            for c in self.calls
+            if c.method.startswith(("send", "edit"))
+            and (chat_id is None or c.chat_id == chat_id)
+            and (method is None or c.method == method)
+        ]
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    # --- the methods it knows ---------------------------------------------------
+
+    def _now(self) -> int:
+        return int(self.clock().timestamp())
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": f"User{chat_id}"}
+        return {"id": chat_id, "type": "supergroup", "title": "CLIA", "is_forum": True}
+
+    def _new_message(self, call: Call, **content: Any) -> dict[str, Any]:
+        chat_id = int(call.params["chat_id"])
+        message_id = self._message_ids.get(chat_id, 0) + 1
+        self._message_ids[chat_id] = message_id
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": self._now(),
+            "chat": self._chat(chat_id),
+            "from": BOT_USER,
+            **content,
+        }
+        if "message_thread_id" in call.params:
+            message["message_thread_id"] = int(call.params["message_thread_id"])
+            message["is_topic_message"] = True
+        markup = call.markup
+        if "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        self.messages[(chat_id, message_id)] = message
+        return message
+
+    def _stored(self, call: Call) -> dict[str, Any]:
+        key = (int(call.params["chat_id"]), int(call.params["message_id"]))
+        if key not in self.messages:
+            raise UnexpectedCall(f"{call.method} of a message that was never sent: {key}")
+        return self.messages[key]
+
+    def _api_getMe(self, call: Call) -> dict[str, Any]:
+        return BOT_USER
+
+    def _api_sendMessage(self, call: Call) -> dict[str, Any]:
+        text = str(call.params["text"])
+        if len(visible_text(text)) > 4096:
+            raise UnexpectedCall("message text longer than 4096 characters")
+        _check_html(text)
+        return self._new_message(call, text=visible_text(text))
+
+    def _api_editMessageText(self, call: Call) -> dict[str, Any]:
+        message = self._stored(call)
+        _check_html(str(call.params["text"]))
+        message["text"] = visible_text(str(call.params["text"]))
+        message["edit_date"] = self._now()
+        if "inline_keyboard" in call.markup:
+            message["reply_markup"] = call.markup
+        else:
+            message.pop("reply_markup", None)
+        return message
+
+    def _api_editMessageReplyMarkup(self, call: Call) -> dict[str, Any]:
+        message = self._stored(call)
+        if "inline_keyboard" in call.markup:
+            message["reply_markup"] = call.markup
+        else:
+            message.pop("reply_markup", None)
+        return message
+
+    def _api_deleteMessage(self, call: Call) -> bool:
+        self._stored(call)
+        del self.messages[(int(call.params["chat_id"]), int(call.params["message_id"]))]
+        return True
+
+    def _api_answerCallbackQuery(self, call: Call) -> bool:
+        return True
+
+    def _api_setMyCommands(self, call: Call) -> bool:
+        key = json.dumps([call.params.get("scope"), call.params.get("language_code")])
+        self.commands[key] = list(call.params["commands"])
+        return True
+
+    def _api_deleteMyCommands(self, call: Call) -> bool:
+        return True
+
+    def _file(self, call: Call, field_name: str) -> tuple[str, bytes]:
+        value = str(call.params.get(field_name, ""))
+        if value.startswith("attach://"):
+            return call.files[value.removeprefix("attach://")]
+        return (value, b"")
+
+    def _next_file_id(self) -> str:
+        self._file_ids += 1
+        return f"file-{self._file_ids}"
+
+    def _api_sendDocument(self, call: Call) -> dict[str, Any]:
+        name, data = self._file(call, "document")
+        document = {
+            "file_id": self._next_file_id(),
+            "file_unique_id": f"u{self._file_ids}",
+            "file_name": name,
+            "file_size": len(data),
+        }
+        caption = visible_text(str(call.params.get("caption", "")))
+        return self._new_message(call, document=document, caption=caption)
+
+    def _api_sendPhoto(self, call: Call) -> dict[str, Any]:
+        _name, data = self._file(call, "photo")
+        size = {
+            "file_id": self._next_file_id(),
+            "file_unique_id": f"u{self._file_ids}",
+            "width": 512,
+            "height": 512,
+            "file_size": len(data),
+        }
+        caption = visible_text(str(call.params.get("caption", "")))
+        return self._new_message(call, photo=[size], caption=caption)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
+_ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "blockquote",
+    "span",
+    "tg-emoji",
+}
+
+
+def _check_html(text: str) -> None:
+    """Telegram refuses unknown tags and unbalanced markup; so does the fake."""
+    stack: list[str] = []
+    for closing, tag in _TAG.findall(text):
+        if tag not in _ALLOWED_TAGS:
+            raise UnexpectedCall(f"Telegram would refuse the tag <{tag}>: {html.escape(text)}")
+        if closing:
+            if not stack or stack.pop() != tag:
+                raise UnexpectedCall(f"unbalanced HTML: {text}")
+        else:
+            stack.append(tag)
+    if stack:
+        raise UnexpectedCall(f"unclosed HTML tags {stack}: {text}")
+    if re.search(r"&(?![a-zA-Z]+;|#\d+;)", text) or re.search(r"<(?![/a-zA-Z])", text):
+        raise UnexpectedCall(f"unescaped & or < in HTML text: {text}")
