@@ -23,10 +23,8 @@ test: $(STAMP)  ## set up, lint, type-check and run the whole test suite
 migrate: $(STAMP)
 	$(PY) -m bot migrate
 
-catalogs: $(STAMP)  ## extract strings and update the es/en catalogs (then translate, then `make test`)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k label -k _n:1,2 -k N_ --no-location --sort-output \
-		--project clia-bot --copyright-holder CLIA -o locales/messages.pot .
-	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+catalogs: $(STAMP)  ## extract strings into the template and merge into es/en (then translate)
+	$(PY) -m bot.catalogs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -24,6 +24,18 @@ def pack(*parts: str | int) -> str:
     return data
 
 
+_WELL_FORMED = re.compile(r"[A-Za-z0-9_-]{1,24}(:[A-Za-z0-9_-]{1,24}){0,5}")
+
+
+def well_formed(data: object) -> bool:
+    """Could `pack` have made this? Anything else is forged or from another bot version."""
+    return (
+        isinstance(data, str)
+        and len(data.encode()) <= MAX_BYTES
+        and _WELL_FORMED.fullmatch(data) is not None
+    )
+
+
 def pattern(prefix: str, *parts: str) -> re.Pattern[str]:
     """A handler pattern: `pattern("lang", "(es|en)")` matches exactly `lang:es` / `lang:en`."""
     return re.compile("^" + ":".join((re.escape(prefix), *parts)) + "$")

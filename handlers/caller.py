@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot import callbacks
 from bot.context import Ctx
 
 
@@ -23,7 +30,6 @@ async def edited_message(update: Update, context: Ctx) -> None:
     """Edits do not replay a step; say so in private chats, ignore them in groups."""
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
-        await context.load_caller(update)
         await context.bot.send_message(
             chat.id,
             context.t(
@@ -31,3 +37,22 @@ async def edited_message(update: Update, context: Ctx) -> None:
             ),
         )
     raise ApplicationHandlerStop
+
+
+async def malformed_button(update: Update, context: Ctx) -> None:
+    """Button data we could never have sent: answer "expired", let no handler see it."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(
+        context.t.label("This button has expired. Please start again."), show_alert=True
+    )
+    raise ApplicationHandlerStop
+
+
+def guards() -> list[BaseHandler[Update, Ctx, None]]:
+    """Updates that stop before any feature sees them."""
+    return [
+        MessageHandler(filters.UpdateType.EDITED, edited_message),
+        CallbackQueryHandler(
+            malformed_button, pattern=lambda data: not callbacks.well_formed(data)
+        ),
+    ]

@@ -49,6 +49,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    ok: bool = True  # False when the fake answered with an error
 
     @property
     def chat_id(self) -> int | None:
@@ -115,7 +116,7 @@ class FakeBotAPI(BaseRequest):
         self.failures: list[Failure] = []
         self.blocked: set[int] = set()
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
-        self.commands: dict[str, list[dict[str, str]]] = {}
+        self.commands: dict[tuple[str, int | None, str | None], list[dict[str, str]]] = {}
         self._message_ids: dict[int, int] = {}
         self._file_ids = 0
 
@@ -153,6 +154,7 @@ class FakeBotAPI(BaseRequest):
         self.calls.append(call)
         failure = self._failure_for(call)
         if failure is not None:
+            call.ok = False
             return self._error(failure.status, failure.description, failure.retry_after)
         handler = getattr(self, f"_api_{api_method}", None)
         if handler is None:
@@ -163,6 +165,7 @@ class FakeBotAPI(BaseRequest):
         except UnexpectedCall as problem:
             # Telegram would answer 400; the test fails at teardown through `unexpected`.
             self.unexpected.append(f"{api_method}: {problem}")
+            call.ok = False
             return self._error(400, f"Bad Request: {problem}", None)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -225,7 +228,8 @@ class FakeBotAPI(BaseRequest):
         return [
             c
             for c in self.calls
-            if c.method.startswith(("send", "edit"))
+            if c.ok
+            and c.method.startswith(("send", "edit"))
             and (chat_id is None or c.chat_id == chat_id)
             and (method is None or c.method == method)
         ]
@@ -307,9 +311,20 @@ class FakeBotAPI(BaseRequest):
         return True
 
     def _api_setMyCommands(self, call: Call) -> bool:
-        key = json.dumps([call.params.get("scope"), call.params.get("language_code")])
+        scope = call.params.get("scope") or {"type": "default"}
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        chat_id = scope.get("chat_id")
+        key = (scope["type"], int(chat_id) if chat_id else None, call.params.get("language_code"))
         self.commands[key] = list(call.params["commands"])
         return True
+
+    def menu(
+        self, scope: str, chat_id: int | None = None, language: str | None = None
+    ) -> dict[str, str]:
+        """The command menu last set for a scope: {command: description}."""
+        entries = self.commands[(scope, chat_id, language)]
+        return {e["command"]: e["description"] for e in entries}
 
     def _api_deleteMyCommands(self, call: Call) -> bool:
         return True

@@ -55,7 +55,8 @@ class Replies:
 
     @property
     def messages(self) -> list[Call]:
-        return [c for c in self.calls if c.method.startswith(("send", "edit"))]
+        """Sends and edits that Telegram accepted."""
+        return [c for c in self.calls if c.ok and c.method.startswith(("send", "edit"))]
 
     @property
     def texts(self) -> list[str]:

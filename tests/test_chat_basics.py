@@ -1,0 +1,125 @@
+"""/start, /help, /language, the main menu and the answers to the unexpected, in a chat."""
+
+from __future__ import annotations
+
+from tests.harness import Harness
+
+
+async def test_start_greets_in_spanish_with_the_main_menu(harness: Harness) -> None:
+    ana = harness.person(first_name="Ana")
+    replies = await ana.send("/start")
+    assert "¡Hola, Ana!" in replies.text
+    assert "Clúster de Industriales de Aguascalientes" in replies.text
+    assert replies.last.keyboard_labels == ["❓ Ayuda", "🌐 Idioma"]
+    assert replies.last.params["parse_mode"] == "HTML"
+
+
+async def test_start_speaks_english_to_an_english_phone(harness: Harness) -> None:
+    john = harness.person(user_id=1002, first_name="John", language_code="en")
+    replies = await john.send("/start")
+    assert "Hi, John!" in replies.text
+    assert replies.last.keyboard_labels == ["❓ Help", "🌐 Language"]
+
+
+async def test_unsupported_phone_language_gets_the_default(harness: Harness) -> None:
+    kenji = harness.person(user_id=1003, first_name="Kenji", language_code="ja")
+    assert "¡Hola, Kenji!" in (await kenji.send("/start")).text
+
+
+async def test_user_text_is_escaped_in_html(harness: Harness) -> None:
+    eve = harness.person(user_id=1004, first_name="<b>Eve & co")
+    replies = await eve.send("/start")
+    assert "¡Hola, <b>Eve & co!" in replies.text  # shown literally, not as markup
+    assert "&lt;b&gt;Eve &amp; co" in replies.last.html
+
+
+async def test_help_lists_the_commands_in_the_persons_language(harness: Harness) -> None:
+    ana = harness.person()
+    replies = await ana.send("/help")
+    assert "Lo que puedo hacer por ti" in replies.text
+    for line in ("/start — ", "/help — ", "/language — Cambiar el idioma", "/cancel — "):
+        assert line in replies.text
+    assert "Para coordinadores" not in replies.text
+
+
+async def test_help_from_the_menu_button_in_either_language(harness: Harness) -> None:
+    ana = harness.person()
+    assert "Lo que puedo hacer por ti" in (await ana.send("❓ Ayuda")).text
+    john = harness.person(user_id=1002, language_code="en")
+    assert "What I can do for you" in (await john.send("❓ Help")).text
+
+
+async def test_switching_language_is_stored_and_used_from_then_on(harness: Harness) -> None:
+    ana = harness.person()
+    replies = await ana.send("🌐 Idioma")
+    assert replies.last.text == "🌐 Elige tu idioma:"
+    assert replies.last.button_labels == ["✓ Español", "English"]
+
+    replies = await ana.tap("English")
+    assert "I will talk to you in English from now on." in replies.texts[0]
+    assert replies.messages[0].method == "editMessageText"
+    assert replies.last.keyboard_labels == ["❓ Help", "🌐 Language"]
+    stored = await harness.db.fetchone(
+        "SELECT language, status FROM members WHERE telegram_user_id = ?", (ana.id,)
+    )
+    assert tuple(stored) == ("en", "prospect")
+    # The person's own command menu now speaks English.
+    assert harness.api.menu("chat", ana.id)["language"] == "Change the language"
+
+    # The Telegram app still says Spanish, but the stored choice wins, also after a restart.
+    await harness.restart()
+    assert "What I can do for you" in (await ana.send("/help")).text
+
+
+async def test_menus_are_set_per_language_at_start_up(harness: Harness) -> None:
+    es = harness.api.menu("all_private_chats", language="es")
+    en = harness.api.menu("all_private_chats", language="en")
+    assert es["help"] == "Lo que puedo hacer por ti"
+    assert en["help"] == "What I can do for you"
+    assert harness.api.menu("all_private_chats") == es
+    assert list(es) == ["start", "help", "language", "cancel"]
+
+
+async def test_cancel_with_nothing_to_cancel(harness: Harness) -> None:
+    replies = await harness.person().send("/cancel")
+    assert "No hay nada que cancelar" in replies.text
+    assert replies.last.keyboard_labels
+
+
+async def test_unknown_command_and_unexpected_messages(harness: Harness) -> None:
+    ana = harness.person()
+    assert "No conozco el comando /fly" in (await ana.send("/fly@clia_test_bot now")).text
+    assert "No entendí eso" in (await ana.send("hola bot")).text
+    assert "No entendí eso" in (await ana.send_sticker()).text
+    assert "No entendí eso" in (await ana.send_photo()).text
+
+
+async def test_edited_messages_are_answered_not_replayed(harness: Harness) -> None:
+    replies = await harness.person().edit("/language")
+    assert replies.texts == ["✏️ No leo mensajes editados. Si algo estaba mal, envíalo de nuevo."]
+
+
+async def test_forged_or_stale_buttons_expire_and_change_nothing(harness: Harness) -> None:
+    ana = harness.person()
+    await ana.send("/start")
+    for data in ("lang:de", "lang:es:extra", "ev:1:go", "", "x" * 64, "lang"):
+        replies = await ana.tap_data(data)
+        assert replies.alerts == ["Este botón ya caducó. Vuelve a empezar, por favor."]
+        assert replies.messages == []
+    assert await harness.db.fetchval("SELECT count(*) FROM members") == 0
+
+
+async def test_group_messages_are_ignored_on_purpose(harness: Harness) -> None:
+    group = {"id": -100123, "type": "supergroup", "title": "CLIA"}
+    replies = await harness.feed(
+        {
+            "message": {
+                "message_id": 5,
+                "date": 0,
+                "chat": group,
+                "from": {"id": 1001, "is_bot": False, "first_name": "Ana"},
+                "text": "hola a todos",
+            }
+        }
+    )
+    assert replies.calls == []

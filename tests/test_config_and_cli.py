@@ -1,0 +1,148 @@
+"""Settings and the `clia-bot` command: clear one-line errors, migrate, backup."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+from storage.migrations import LATEST_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_VARS = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_BASE_URL",
+    "DATABASE_PATH",
+    "ADMIN_IDS",
+    "DEFAULT_LANGUAGE",
+    "TIMEZONE",
+    "COMMUNITY_CHAT_ID",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "PORT",
+    "LOG_LEVEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in SETTINGS_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no developer .env leaks in
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.token is None
+    assert settings.database_path == Path("data/clia.db")
+    assert settings.default_language == "es"
+    assert settings.timezone == "America/Mexico_City"
+    assert settings.telegram_api_base_url == "https://api.telegram.org"
+    assert settings.admin_ids == frozenset()
+
+
+def test_env_file_and_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "ADMIN_IDS=11, 22 33\nDEFAULT_LANGUAGE=EN\nCOMMUNITY_CHAT_ID=\nWEBHOOK_URL=\n"
+    )
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/")
+    settings = load_settings()
+    assert settings.admin_ids == frozenset({11, 22, 33})
+    assert settings.default_language == "en"
+    assert settings.community_chat_id is None
+    assert settings.webhook_url is None
+    assert settings.telegram_api_base_url == "http://127.0.0.1:8081"
+
+
+def test_the_token_is_never_printed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABCdefGHIjklMNOpqrSTUvwxYZ")
+    settings = load_settings()
+    assert settings.token == "123456:ABCdefGHIjklMNOpqrSTUvwxYZ"
+    assert "ABCdef" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("ADMIN_IDS", "12,abc", "Telegram user ids"),
+        ("TIMEZONE", "Mars/Olympus", "time zone"),
+        ("PORT", "99999", ""),
+        ("DEFAULT_LANGUAGE", "fr", ""),
+        ("TELEGRAM_BOT_TOKEN", "not-a-token", "@BotFather"),
+        ("WEBHOOK_URL", "ftp://example.org", "http"),
+        ("WEBHOOK_SECRET", "has spaces", "A-Z"),
+        ("LOG_LEVEL", "LOUD", ""),
+        ("COMMUNITY_CHAT_ID", "general", ""),
+    ],
+)
+def test_invalid_setting_names_itself(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert message.startswith(f"Invalid setting {name}: ")
+    assert words in message
+    assert "\n" not in message
+
+
+def _cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    return subprocess.run(  # noqa: S603 - our own program
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**base, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_cli_invalid_setting_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _cli("run", cwd=tmp_path, ADMIN_IDS="me")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Invalid setting ADMIN_IDS: must be Telegram user ids separated by commas, e.g. 123,456"
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_run_without_token_says_what_to_do(tmp_path: Path) -> None:
+    result = _cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_migrate_and_backup(tmp_path: Path) -> None:
+    database = tmp_path / "db" / "clia.db"
+    result = _cli("migrate", cwd=tmp_path, DATABASE_PATH=str(database))
+    assert result.returncode == 0, result.stderr
+    assert f"schema version {LATEST_VERSION}" in result.stdout
+    again = _cli("migrate", cwd=tmp_path, DATABASE_PATH=str(database))
+    assert "already up to date" in again.stdout
+
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "INSERT INTO organizations (name, sector) VALUES ('Proveedora Uno', 'supplier')"
+        )
+    backup = tmp_path / "backups" / "copy.db"
+    result = _cli("backup", str(backup), cwd=tmp_path, DATABASE_PATH=str(database))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(backup) as copy:
+        names = {r[0] for r in copy.execute("SELECT name FROM organizations")}
+        assert "Proveedora Uno" in names
+        assert copy.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
+
+
+def test_cli_backup_refuses_missing_database(tmp_path: Path) -> None:
+    result = _cli("backup", "x.db", cwd=tmp_path, DATABASE_PATH=str(tmp_path / "none.db"))
+    assert result.returncode == 1
+    assert "No database" in result.stderr
