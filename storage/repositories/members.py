@@ -20,14 +20,14 @@ class MemberRepository:
 
     async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
         row = await self.db.fetchone(
-            f"SELECT {_COLUMNS} FROM members WHERE telegram_user_id = ?",  # noqa: S608
+            f"SELECT {_COLUMNS} FROM members WHERE telegram_user_id = ?",
             (telegram_user_id,),
         )
         return Member(**dict(row)) if row else None
 
     async def by_id(self, member_id: int) -> Member | None:
         row = await self.db.fetchone(
-            f"SELECT {_COLUMNS} FROM members WHERE id = ?",  # noqa: S608
+            f"SELECT {_COLUMNS} FROM members WHERE id = ?",
             (member_id,),
         )
         return Member(**dict(row)) if row else None
@@ -73,7 +73,14 @@ class MemberRepository:
     async def staff(self) -> list[Member]:
         """Coordinators and admins, for their command menus and notices."""
         rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM members"  # noqa: S608
+            f"SELECT {_COLUMNS} FROM members"
             " WHERE role IN ('coordinator', 'admin') AND status = 'active'"
         )
         return [Member(**dict(r)) for r in rows]
+
+    async def coordinator_axis_ids(self, member_id: int) -> frozenset[int]:
+        """The axes a coordinator is limited to; empty means every axis."""
+        rows = await self.db.fetchall(
+            "SELECT axis_id FROM coordinator_axes WHERE member_id = ?", (member_id,)
+        )
+        return frozenset(int(r[0]) for r in rows)

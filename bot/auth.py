@@ -1,0 +1,53 @@
+"""Authorization at the moment of the action, for commands and buttons alike.
+
+Every coordinator or admin handler starts with `if not await allowed(...): return`.
+The role comes from the database for this very update (see `Ctx.load_caller`),
+never from what was true when a button was shown.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Ctx
+from bot.roles import Role, at_least
+
+
+async def allowed(update: Update, context: Ctx, needed: Role, axis_id: int | None = None) -> bool:
+    """True when the caller may act; otherwise tell them why (localized) and return False."""
+    if at_least(context.role, needed) and await _covers_axis(context, axis_id):
+        return True
+    await refuse(update, context, needed, axis_id)
+    return False
+
+
+async def _covers_axis(context: Ctx, axis_id: int | None) -> bool:
+    """A coordinator limited to some axes manages only those; admins manage all."""
+    if axis_id is None or context.role == "admin" or context.member is None:
+        return True
+    scope = await context.services.repos.members.coordinator_axis_ids(context.member.id)
+    return not scope or axis_id in scope
+
+
+def refusal_text(context: Ctx, needed: Role, axis_id: int | None = None) -> str:
+    _ = context.t
+    if at_least(context.role, needed) and axis_id is not None:
+        return _.label("⛔ You coordinate other axes; this one is managed by its own coordinators.")
+    if needed == "admin":
+        return _.label("⛔ Only administrators can do this.")
+    if needed == "coordinator":
+        return _.label("⛔ Only cluster coordinators can do this.")
+    if context.role == "applicant":
+        return _.label(
+            "⏳ Your application is still being reviewed. You can do this once approved."
+        )
+    return _.label("This is for cluster members. Send /start to join.")
+
+
+async def refuse(update: Update, context: Ctx, needed: Role, axis_id: int | None = None) -> None:
+    """Answer a refused command with a message, a refused button with an alert."""
+    text = refusal_text(context, needed, axis_id)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=None)
