@@ -27,7 +27,7 @@ async def test_audiences_leave_out_the_unreachable_and_the_unwilling(harness: Ha
     assert await count(db, Audience(kind="axes", ids=(innovation,))) == 1
     sedec = await organization_id(db, "SEDEC")
     assert await ids(Audience(kind="organizations", ids=(sedec,))) == [bea]
-    assert await ids(Audience(kind="sectors", sectors=("tier1",))) == [ana]
+    assert await ids(Audience(kind="sectors", sectors=("tier1",))) == [ana, cy]
     group = await add_group(db, "Electromovilidad")
     await join_group(db, group, bea)
     assert await ids(Audience(kind="working_group", ids=(group,))) == [bea]
