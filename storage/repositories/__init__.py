@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from storage.database import Database
 from storage.repositories.audit import AuditRepository
 from storage.repositories.members import MemberRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reference import ReferenceRepository
 
 
@@ -17,6 +18,7 @@ class Repositories:
     members: MemberRepository
     reference: ReferenceRepository
     audit: AuditRepository
+    outbox: OutboxRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -24,4 +26,5 @@ class Repositories:
             members=MemberRepository(db),
             reference=ReferenceRepository(db),
             audit=AuditRepository(db),
+            outbox=OutboxRepository(db),
         )

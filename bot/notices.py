@@ -1,0 +1,56 @@
+"""How a queued delivery becomes a message, per broadcast kind, in the recipient's language.
+
+Features register a renderer for their kinds in `handlers/__init__.py`; the
+sender calls it for each pending delivery at send time, so a notice speaks the
+recipient's language and shows the current state (an event moved since it was
+queued shows its new time). A renderer returning None skips the delivery (for
+example, a reminder of an event that was cancelled meanwhile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.services import Services
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One delivery to render."""
+
+    broadcast_id: int
+    kind: str
+    text: str
+    event_id: int | None
+    survey_id: int | None
+    member_id: int | None
+    chat_id: int
+    t: Translator
+    services: Services
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str  # HTML
+    reply_markup: InlineKeyboardMarkup | None = None
+
+
+Renderer = Callable[[Notice], Awaitable[Rendered | None]]
+
+_renderers: dict[str, Renderer] = {}
+
+
+def register(kind: str, renderer: Renderer) -> None:
+    """Called once per kind from handlers/__init__.py."""
+    _renderers[kind] = renderer
+
+
+async def render(notice: Notice) -> Rendered | None:
+    renderer = _renderers.get(notice.kind)
+    if renderer is None:
+        return Rendered(notice.text)  # an announcement says what its author wrote
+    return await renderer(notice)
