@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import deeplinks
 from bot.commands import commands_for
 from bot.context import Ctx
 from bot.i18n import N_
@@ -29,7 +30,9 @@ def _chat_id(update: Update) -> int:
 
 
 async def start(update: Update, context: Ctx) -> None:
-    """Greet the person and show the main menu."""
+    """Follow a deep link if there is one; otherwise greet and show the main menu."""
+    if context.args and await deeplinks.dispatch(update, context, context.args[0]):
+        return
     _ = context.t
     user = update.effective_user
     name = user.first_name if user else ""

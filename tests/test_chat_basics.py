@@ -123,3 +123,10 @@ async def test_group_messages_are_ignored_on_purpose(harness: Harness) -> None:
         }
     )
     assert replies.calls == []
+
+
+async def test_unknown_or_malformed_deep_links_just_greet(harness: Harness) -> None:
+    ana = harness.person()
+    for payload in ("zz_1", "ev_", "../etc", "x" * 80):
+        replies = await ana.send(f"/start {payload}")
+        assert "¡Hola, Ana!" in replies.text
