@@ -16,6 +16,7 @@ from bot.commands import set_default_menus, set_personal_menu
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.context import Ctx
 from bot.i18n import I18n
+from bot.persistence import SQLitePersistence
 from bot.roles import effective_role
 from bot.services import BotData, Services
 from bot.updates import PerUserUpdateProcessor
@@ -34,6 +35,7 @@ def build_application(
     settings: Settings, request: BaseRequest | None = None, clock: Clock = system_clock
 ) -> App:
     """Assemble the bot; `request` replaces the HTTP client (tests pass an offline fake)."""
+    db = Database(settings.database_path)
     builder = (
         ApplicationBuilder()
         .token(settings.token or OFFLINE_TOKEN)
@@ -43,6 +45,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerUserUpdateProcessor())
+        .persistence(SQLitePersistence(db))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -50,12 +53,12 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application: App = builder.build()
 
-    db = Database(settings.database_path)
     i18n = I18n(SUPPORTED_LANGUAGES, settings.default_language)
-    application.bot_data.services = Services(
+    services = Services(
         settings=settings, db=db, repos=Repositories.over(db), i18n=i18n, clock=clock
     )
-    register(application, i18n)
+    application.bot_data.services = services
+    register(application, services)
     return application
 
 
@@ -68,10 +71,7 @@ def services_of(application: App) -> Services:
 async def _post_init(application: App) -> None:
     """Open and migrate the database, set the command menus, rebuild scheduled jobs."""
     services = services_of(application)
-    await services.db.open()
-    applied = await services.db.migrate()
-    if applied:
-        log.info("database migrated to version %d", applied[-1])
+    await services.db.ensure_ready()  # usually done already by the persistence
     await set_default_menus(application.bot, services.i18n)
     await _set_staff_menus(application, services)
     jobs.schedule_all(application)

@@ -24,6 +24,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("help", N_("What I can do for you"), "stranger"),
     CommandSpec("language", N_("Change the language"), "stranger"),
     CommandSpec("cancel", N_("Cancel what you are doing"), "stranger"),
+    CommandSpec("profile", N_("See and correct your data"), "applicant"),
+    CommandSpec("notifications", N_("Choose which announcements you get"), "applicant"),
+    CommandSpec("privacy", N_("The privacy notice"), "stranger"),
+    CommandSpec("mydata", N_("Get a copy of your data"), "applicant"),
+    CommandSpec("forget", N_("Delete your personal data"), "applicant"),
+    CommandSpec("pending", N_("Applications waiting for approval"), "coordinator"),
+    CommandSpec("members", N_("Members by axis, organization, sector"), "coordinator"),
+    CommandSpec("invite", N_("Invitation link for an organization"), "coordinator"),
 )
 
 

@@ -7,9 +7,13 @@ and a handler raising ApplicationHandlerStop ends the update.
   -1  guards that end the update: edited messages (answered in private, ignored
       in groups) and button data we could never have sent
    0  features, in this order:
-        reachability (my_chat_member), common commands, language, the main menu,
+        reachability (my_chat_member), the community group's join requests,
+        the member form (sign-up via /start and profile edits: before the common
+        /start so that newcomers enter it), common commands, language, profile and
+        notifications, privacy rights, coordinators' approval tools, the main menu,
         and last the fallbacks (unknown commands, unexpected messages, expired
         buttons), which see only what no feature handler took
+ 100  save conversation states and user data touched by the update (persistence)
 """
 
 from __future__ import annotations
@@ -19,19 +23,41 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot.i18n import I18n
-from handlers import caller, common, errors, language, menu, reachability
+from bot.persistence import flush_after_update
+from bot.services import Services
+from handlers import (
+    approval,
+    caller,
+    common,
+    community,
+    errors,
+    language,
+    menu,
+    privacy,
+    profile,
+    reachability,
+    signup,
+)
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any], i18n: I18n) -> None:
+def register(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
     """Register every handler and the error handler, in order."""
+    i18n = services.i18n
     application.add_handler(TypeHandler(Update, caller.load_caller), group=-2)
     application.add_handlers(caller.guards(), group=-1)
 
     application.add_handlers(reachability.handlers(), group=0)
+    application.add_handlers(community.handlers(services.settings.community_chat_id), group=0)
+    skip_labels = sorted({i18n.get(lang).label(signup.SKIP) for lang in i18n.languages})
+    application.add_handler(signup.conversation(skip_labels), group=0)
     application.add_handlers(common.handlers(), group=0)
     application.add_handlers(language.handlers(), group=0)
+    application.add_handlers(profile.handlers(), group=0)
+    application.add_handlers(privacy.handlers(), group=0)
+    application.add_handlers(approval.handlers(), group=0)
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(common.fallbacks(), group=0)  # keep last
+
+    application.add_handler(TypeHandler(Update, flush_after_update), group=100)
 
     application.add_error_handler(errors.on_error)

@@ -38,6 +38,12 @@ async def start(update: Update, context: Ctx) -> None:
     name = user.first_name if user else ""
     if context.member is not None and context.member.is_active:
         text = _("👋 Welcome back, {name}!", name=context.member.full_name or name)
+    elif context.role == "applicant":
+        text = _(
+            "⏳ Hi, {name}! Your application is being reviewed by a coordinator; "
+            "I will let you know here.",
+            name=name,
+        )
     else:
         text = _(
             "👋 Hi, {name}! I am the bot of CLIA, the Cluster of Industrialists of "

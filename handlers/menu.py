@@ -26,9 +26,10 @@ class MenuItem:
 
 def items() -> tuple[MenuItem, ...]:
     """The menu in display order (resolved late: feature modules import this one)."""
-    from handlers import common, language
+    from handlers import common, language, profile
 
     return (
+        MenuItem(N_("👤 My profile"), profile.profile),
         MenuItem(N_("❓ Help"), common.help_command),
         MenuItem(N_("🌐 Language"), language.ask_language),
     )

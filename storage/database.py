@@ -93,6 +93,18 @@ class Database:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    @property
+    def is_open(self) -> bool:
+        return self._writer is not None
+
+    async def ensure_ready(self) -> None:
+        """Open and migrate once; called by whichever start-up step needs the store first."""
+        if not self.is_open:
+            await self.open()
+            applied = await self.migrate()
+            if applied:
+                log.info("database migrated to version %d", applied[-1])
+
     async def migrate(self, target: int | None = None) -> list[int]:
         """Apply pending migrations (see `storage.migrations`); return the versions applied."""
         async with self._lock:

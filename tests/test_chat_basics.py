@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
+from tests.factories import add_member
 from tests.harness import Harness
 
 
-async def test_start_greets_in_spanish_with_the_main_menu(harness: Harness) -> None:
-    ana = harness.person(first_name="Ana")
-    replies = await ana.send("/start")
-    assert "¡Hola, Ana!" in replies.text
-    assert "Clúster de Industriales de Aguascalientes" in replies.text
-    assert replies.last.keyboard_labels == ["❓ Ayuda", "🌐 Idioma"]
+async def test_start_welcomes_a_member_back_with_the_main_menu(harness: Harness) -> None:
+    await add_member(harness.db, 1001, full_name="Ana López")
+    replies = await harness.person(first_name="Ana").send("/start")
+    assert "¡Qué gusto verte de nuevo, Ana López!" in replies.text
+    assert replies.last.keyboard_labels == ["👤 Mi perfil", "❓ Ayuda", "🌐 Idioma"]
     assert replies.last.params["parse_mode"] == "HTML"
 
 
-async def test_start_speaks_english_to_an_english_phone(harness: Harness) -> None:
+async def test_start_offers_sign_up_in_the_phones_language(harness: Harness) -> None:
+    ana = harness.person(first_name="Ana")
+    replies = await ana.send("/start")
+    assert "¡Bienvenido(a) a CLIA, el Clúster de Industriales de Aguascalientes!" in replies.text
+    assert replies.last.button_labels == ["✓ Español", "English"]
+
     john = harness.person(user_id=1002, first_name="John", language_code="en")
     replies = await john.send("/start")
-    assert "Hi, John!" in replies.text
-    assert replies.last.keyboard_labels == ["❓ Help", "🌐 Language"]
+    assert "Welcome to CLIA, the Cluster of Industrialists of Aguascalientes!" in replies.text
+    assert replies.last.button_labels == ["Español", "✓ English"]
 
 
 async def test_unsupported_phone_language_gets_the_default(harness: Harness) -> None:
     kenji = harness.person(user_id=1003, first_name="Kenji", language_code="ja")
-    assert "¡Hola, Kenji!" in (await kenji.send("/start")).text
+    assert (await kenji.send("/start")).last.button_labels == ["✓ Español", "English"]
 
 
 async def test_user_text_is_escaped_in_html(harness: Harness) -> None:
-    eve = harness.person(user_id=1004, first_name="<b>Eve & co")
-    replies = await eve.send("/start")
-    assert "¡Hola, <b>Eve & co!" in replies.text  # shown literally, not as markup
+    await add_member(harness.db, 1004, full_name="<b>Eve & co")
+    replies = await harness.person(user_id=1004).send("/start")
+    assert "¡Qué gusto verte de nuevo, <b>Eve & co!" in replies.text  # literal, not markup
     assert "&lt;b&gt;Eve &amp; co" in replies.last.html
 
 
@@ -58,7 +63,7 @@ async def test_switching_language_is_stored_and_used_from_then_on(harness: Harne
     replies = await ana.tap("English")
     assert "I will talk to you in English from now on." in replies.texts[0]
     assert replies.messages[0].method == "editMessageText"
-    assert replies.last.keyboard_labels == ["❓ Help", "🌐 Language"]
+    assert replies.last.keyboard_labels == ["👤 My profile", "❓ Help", "🌐 Language"]
     stored = await harness.db.fetchone(
         "SELECT language, status FROM members WHERE telegram_user_id = ?", (ana.id,)
     )
@@ -77,7 +82,18 @@ async def test_menus_are_set_per_language_at_start_up(harness: Harness) -> None:
     assert es["help"] == "Lo que puedo hacer por ti"
     assert en["help"] == "What I can do for you"
     assert harness.api.menu("all_private_chats") == es
-    assert list(es) == ["start", "help", "language", "cancel"]
+    assert list(es) == [
+        "start",
+        "help",
+        "language",
+        "cancel",
+        "profile",
+        "notifications",
+        "privacy",
+        "mydata",
+        "forget",
+    ]
+    assert "pending" not in es  # coordinators' commands only in their own menus
 
 
 async def test_cancel_with_nothing_to_cancel(harness: Harness) -> None:
@@ -101,7 +117,7 @@ async def test_edited_messages_are_answered_not_replayed(harness: Harness) -> No
 
 async def test_forged_or_stale_buttons_expire_and_change_nothing(harness: Harness) -> None:
     ana = harness.person()
-    await ana.send("/start")
+    await ana.send("/help")
     for data in ("lang:de", "lang:es:extra", "ev:1:go", "", "x" * 64, "lang"):
         replies = await ana.tap_data(data)
         assert replies.alerts == ["Este botón ya caducó. Vuelve a empezar, por favor."]
@@ -125,8 +141,10 @@ async def test_group_messages_are_ignored_on_purpose(harness: Harness) -> None:
     assert replies.calls == []
 
 
-async def test_unknown_or_malformed_deep_links_just_greet(harness: Harness) -> None:
+async def test_unknown_or_malformed_deep_links_are_an_ordinary_start(harness: Harness) -> None:
     ana = harness.person()
+    await add_member(harness.db, 1002, full_name="Bea")
+    bea = harness.person(user_id=1002)
     for payload in ("zz_1", "ev_", "../etc", "x" * 80):
-        replies = await ana.send(f"/start {payload}")
-        assert "¡Hola, Ana!" in replies.text
+        assert "Bienvenido(a) a CLIA" in (await ana.send(f"/start {payload}")).text
+        assert "Qué gusto verte de nuevo, Bea" in (await bea.send(f"/start {payload}")).text

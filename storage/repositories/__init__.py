@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from storage.database import Database
 from storage.repositories.audit import AuditRepository
+from storage.repositories.invitations import InvitationRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.persistence import PersistenceRepository
 from storage.repositories.reference import ReferenceRepository
 
 
@@ -19,6 +21,8 @@ class Repositories:
     reference: ReferenceRepository
     audit: AuditRepository
     outbox: OutboxRepository
+    invitations: InvitationRepository
+    persistence: PersistenceRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -27,4 +31,6 @@ class Repositories:
             reference=ReferenceRepository(db),
             audit=AuditRepository(db),
             outbox=OutboxRepository(db),
+            invitations=InvitationRepository(db),
+            persistence=PersistenceRepository(db),
         )

@@ -1,0 +1,107 @@
+"""python-telegram-bot persistence on the bot's own SQLite database.
+
+Conversation states and per-user data survive a restart, so someone halfway
+through a form continues at the step they left. Only conversations and user
+data are stored (bot and chat data are not used). Writes are skipped when
+nothing changed, and `flush_after_update` (registered as the last handler
+group) saves the state right after each update instead of once a minute.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from bot.context import Ctx
+from storage.database import Database
+from storage.repositories.persistence import PersistenceRepository
+
+UserData = dict[Any, Any]
+
+
+class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
+    def __init__(self, db: Database, update_interval: float = 60) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=update_interval,
+        )
+        self.db = db
+        self.repo = PersistenceRepository(db)
+        self._written: dict[int, str] = {}  # last JSON written per user
+
+    async def get_user_data(self) -> dict[int, UserData]:
+        await self.db.ensure_ready()
+        data = await self.repo.all_data("user")
+        self._written = {key: json.dumps(value, sort_keys=True) for key, value in data.items()}
+        return data
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> Any:
+        return None
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        await self.db.ensure_ready()
+        return await self.repo.conversations(name)
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        await self.repo.set_conversation(name, key, new_state)
+
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
+        encoded = json.dumps(data, sort_keys=True)
+        if self._written.get(user_id) == encoded:
+            return
+        if data:
+            await self.repo.set_data("user", user_id, encoded)
+        else:
+            await self.repo.drop_data("user", user_id)
+        self._written[user_id] = encoded
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_bot_data(self, data: Any) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self.repo.drop_data("user", user_id)
+        self._written.pop(user_id, None)
+
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: Any) -> None:
+        return None
+
+    async def flush(self) -> None:
+        """Every write is already committed; nothing is buffered here."""
+
+
+async def flush_after_update(update: Update, context: Ctx) -> None:
+    """Save conversation states and user data touched by this update, now."""
+    if update.effective_user is not None and context.application.persistence is not None:
+        await context.application.update_persistence()
+
+
+__all__ = ["SQLitePersistence", "flush_after_update"]
