@@ -126,8 +126,32 @@ async def _proceed(update: Update, context: Ctx) -> str | int:
         return ConversationHandler.END
     member = await _member(update, context)
     step = await _first_missing(context, member)
+    if step == ORGANIZATION and member is not None:
+        member = await _apply_invitation(update, context, member)
+        step = await _first_missing(context, member)
     await ASK[step](update, context)
     return step
+
+
+async def _apply_invitation(update: Update, context: Ctx, member: Member) -> Member | None:
+    """With a valid invitation the organization is known: fill it in and say so."""
+    code = _data(context).get("invitation")
+    invitation = (
+        await context.services.repos.invitations.valid(code, context.now()) if code else None
+    )
+    if invitation is None:
+        return member
+    await context.services.repos.members.set_field(
+        member.id, "organization_id", invitation.organization_id, context.now()
+    )
+    await _send(
+        update,
+        context,
+        context.t(
+            "🏢 Organization: {name} (from your invitation).", name=invitation.organization_name
+        ),
+    )
+    return await _member(update, context)
 
 
 # --- asking each step --------------------------------------------------------------
@@ -178,23 +202,6 @@ async def ask_name(update: Update, context: Ctx) -> None:
 
 async def ask_organization(update: Update, context: Ctx, page: int = 0) -> None:
     _ = context.t
-    invitation_code = _data(context).get("invitation")
-    if invitation_code and not _profile_mode(context):
-        invitation = await context.services.repos.invitations.valid(invitation_code, context.now())
-        member = await _member(update, context)
-        if invitation is not None and member is not None:
-            await context.services.repos.members.set_field(
-                member.id, "organization_id", invitation.organization_id, context.now()
-            )
-            await _send(
-                update,
-                context,
-                _(
-                    "🏢 Organization: {name} (from your invitation).",
-                    name=invitation.organization_name,
-                ),
-            )
-            return
     await _send(
         update,
         context,

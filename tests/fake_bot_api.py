@@ -329,6 +329,12 @@ class FakeBotAPI(BaseRequest):
     def _api_deleteMyCommands(self, call: Call) -> bool:
         return True
 
+    def _api_approveChatJoinRequest(self, call: Call) -> bool:
+        return True
+
+    def _api_declineChatJoinRequest(self, call: Call) -> bool:
+        return True
+
     def _file(self, call: Call, field_name: str) -> tuple[str, bytes]:
         value = str(call.params.get(field_name, ""))
         if value.startswith("attach://"):
