@@ -144,7 +144,11 @@ async def pending(update: Update, context: Ctx) -> None:
         return
     await context.bot.send_message(
         update.effective_chat.id,
-        _("⏳ {count} applications are waiting:", count=len(waiting)),
+        _._n(
+            "⏳ {count} application is waiting:",
+            "⏳ {count} applications are waiting:",
+            len(waiting),
+        ),
     )
     for applicant in waiting[:10]:
         await context.bot.send_message(
@@ -228,7 +232,12 @@ async def _members_view(
         org = await context.services.repos.reference.organization(where.organization_id)
         filters_shown.append(_("organization: {value}", value=org.name if org else "—"))
     lines = [
-        _("👥 <b>{count} members</b> ({filters})", count=total, filters=", ".join(filters_shown))
+        _._n(
+            "👥 <b>{count} member</b> ({filters})",
+            "👥 <b>{count} members</b> ({filters})",
+            total,
+            filters=", ".join(filters_shown),
+        )
     ]
     for member, organization_name in rows:
         lines.append(

@@ -1,0 +1,98 @@
+"""Privacy rights from the chat: the notice, access (/mydata) and cancellation (/forget)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.factories import add_group, add_member, join_group
+from tests.harness import Harness
+from tests.test_signup import sign_up_until_summary
+
+
+async def test_privacy_notice_for_anyone(harness: Harness) -> None:
+    replies = await harness.person().send("/privacy")
+    assert "Aviso de privacidad del bot de miembros de CLIA (versión 2026-11)" in replies.text
+    assert "/mydata" in replies.text and "/forget" in replies.text
+
+
+async def test_mydata_sends_everything_as_json(harness: Harness) -> None:
+    member = await add_member(
+        harness.db, 1001, full_name="Ana López", email="ana@flex.com", axes=("talent",)
+    )
+    group = await add_group(harness.db, "Electromovilidad")
+    await join_group(harness.db, group, member)
+    replies = await harness.person().send("/mydata")
+    assert "Tus datos en CLIA" in replies.text and "ana@flex.com" in replies.text
+    document = replies.last
+    assert document.method == "sendDocument"
+    name, content = document.files["document"]
+    assert name == "my-clia-data.json"
+    data = json.loads(content)
+    assert data["full_name"] == "Ana López"
+    assert data["email"] == "ana@flex.com"
+    assert data["organization"] == {"name": "Flex", "sector": "tier1"}
+    assert data["axes"] == [{"axis_id": 2, "code": "talent", "muted": False}]
+    assert data["working_groups"][0]["name"] == "Electromovilidad"
+    assert data["consent"]["version"] == "1"
+
+
+async def _every_value(harness: Harness) -> list[str]:
+    """Every value of every row of every table, as text."""
+    tables = await harness.db.fetchall(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    values = []
+    for (table,) in tables:
+        for row in await harness.db.fetchall(f"SELECT * FROM {table}"):  # noqa: S608
+            values.extend(str(v) for v in row if v is not None)
+    return values
+
+
+async def test_forget_leaves_no_personal_data_anywhere(harness: Harness) -> None:
+    ana = harness.person(user_id=4242, first_name="Ana", last_name="López")
+    await sign_up_until_summary(ana)
+    await ana.tap("✅ Confirmar y enviar")
+    await harness.person(user_id=900).tap("✅ Aprobar")
+    member = await harness.db.fetchval("SELECT id FROM members WHERE telegram_user_id = 4242")
+    group = await add_group(harness.db, "Talento 4.0")
+    await join_group(harness.db, group, member)
+    await harness.db.execute(
+        "INSERT INTO events (kind, axis_id, title, starts_at, ends_at, status)"
+        " VALUES ('event', 1, 'Foro', '2026-12-01T16:00:00Z', '2026-12-01T18:00:00Z', 'published')"
+    )
+    await harness.db.execute(
+        "INSERT INTO rsvps (event_id, member_id, answer, answered_at)"
+        " VALUES (1, ?, 'going', '2026-11-24T16:00:00Z')",
+        (member,),
+    )
+    secrets = ("Ana López", "ana.lopez@continental.com", "+524491234567", "4242")
+
+    replies = await ana.send("/forget")
+    assert "¿Borrar tus datos personales?" in replies.text
+    replies = await ana.tap("No, consérvalos")
+    assert "no se borró nada" in replies.text
+    await ana.send("/forget")
+    replies = await ana.tap("🗑 Sí, borrar mis datos")
+    assert "Tus datos personales fueron borrados." in replies.text
+    assert replies.last.markup == {"remove_keyboard": True}
+
+    everything = await _every_value(harness)
+    for secret in secrets:
+        assert not [v for v in everything if secret in v], secret
+    assert (
+        await harness.db.fetchval(
+            "SELECT count(*) FROM audit_log WHERE action = 'member_forgotten' AND actor_id IS NULL"
+        )
+        == 1
+    )
+
+    replies = await ana.send("/start")  # free to come back
+    assert "¡Bienvenido(a) a CLIA" in replies.text
+
+
+async def test_forget_in_the_middle_of_the_form_asks_to_cancel_first(harness: Harness) -> None:
+    ana = harness.person()
+    await ana.send("/start")
+    await ana.tap("✓ Español")
+    replies = await ana.send("/forget")
+    assert "Envía /cancel primero" in replies.text

@@ -1,0 +1,74 @@
+"""/profile edits and /notifications (the right to object), from the chat."""
+
+from __future__ import annotations
+
+from storage.audience import Audience, resolve
+from tests.factories import add_member, axis_id
+from tests.harness import Harness
+
+
+async def test_profile_shows_the_data_and_edits_a_field(harness: Harness) -> None:
+    await add_member(harness.db, 1001, full_name="Ana López", job_title="Ingeniera")
+    ana = harness.person()
+    replies = await ana.send("👤 Mi perfil")
+    assert "Tu perfil (activo)" in replies.text
+    assert "Ana López" in replies.text and "Flex" in replies.text
+    assert "✏️ Puesto" in replies.last.button_labels
+
+    replies = await ana.tap("✏️ Puesto")
+    assert "¿Cuál es tu puesto?" in replies.text
+    replies = await ana.send("x" * 101)
+    assert "Es demasiado largo" in replies.text
+    replies = await ana.send("Gerente de Calidad")
+    assert "Tu perfil (activo)" in replies.text and "Gerente de Calidad" in replies.text
+    assert (
+        await harness.db.fetchval("SELECT job_title FROM members WHERE telegram_user_id = 1001")
+        == "Gerente de Calidad"
+    )
+
+
+async def test_profile_axes_toggle_and_done(harness: Harness) -> None:
+    member = await add_member(harness.db, 1001, axes=("innovation",))
+    ana = harness.person()
+    await ana.send("/profile")
+    await ana.tap("🎯 Ejes")
+    await ana.tap("🎓 Talento")
+    replies = await ana.tap("✓ 💡 Innovación")
+    assert replies.last.button_labels[:2] == ["💡 Innovación", "✓ 🎓 Talento"]
+    replies = await ana.tap("✅ Listo")
+    assert "Tu perfil" in replies.text and "🎓 Talento" in replies.text
+    codes = await harness.db.fetchall(
+        "SELECT a.code FROM member_axes ma JOIN axes a ON a.id = ma.axis_id WHERE member_id = ?",
+        (member,),
+    )
+    assert [r[0] for r in codes] == ["talent"]
+
+
+async def test_strangers_have_no_profile(harness: Harness) -> None:
+    replies = await harness.person().send("/profile")
+    assert replies.texts == ["Esto es para miembros del clúster. Envía /start para unirte."]
+
+
+async def test_notifications_per_axis_and_entirely(harness: Harness) -> None:
+    db = harness.db
+    member = await add_member(db, 1001, axes=("innovation", "talent"))
+    innovation = await axis_id(db, "innovation")
+    ana = harness.person()
+    replies = await ana.send("/notifications")
+    assert replies.last.button_labels == ["🔔 💡 Innovación", "🔔 🎓 Talento", "🔕 Apagar todo"]
+
+    replies = await ana.tap("🔔 💡 Innovación")
+    assert replies.alerts == ["Guardado."]
+    assert replies.last.button_labels[0] == "🔕 💡 Innovación"
+    assert not [r for r in await resolve(db, Audience(kind="axes", ids=(innovation,)))]
+    assert [r.member_id for r in await resolve(db, Audience())] == [member]
+
+    replies = await ana.tap("🔕 Apagar todo")
+    assert "Las notificaciones están apagadas" in replies.text
+    assert await resolve(db, Audience()) == []
+    replies = await ana.tap("🔔 Activar notificaciones")
+    assert [r.member_id for r in await resolve(db, Audience())] == [member]
+
+    # A forged axis id answers "expired" and changes nothing.
+    replies = await ana.tap_data("nt:ax:99")
+    assert replies.alerts == ["Este botón ya caducó. Vuelve a empezar, por favor."]
