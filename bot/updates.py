@@ -36,12 +36,16 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     only after the person's previous update finished.
     """
 
-    __slots__ = ("_active", "_locks")
+    __slots__ = ("_active", "_locks", "max_waiting", "throttled")
 
-    def __init__(self, max_active: int = 32, max_pending: int = 4096) -> None:
+    def __init__(self, max_active: int = 32, max_pending: int = 4096, max_waiting: int = 8) -> None:
         super().__init__(max_pending)
         self._active = asyncio.Semaphore(max_active)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        # Flood control: a person with this many updates already waiting is flooding;
+        # their further updates are marked here and dropped by a guard handler.
+        self.max_waiting = max_waiting
+        self.throttled: set[int] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
@@ -51,10 +55,14 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             return
         lock, waiting = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, waiting + 1)
+        if waiting >= self.max_waiting and isinstance(update, Update):
+            self.throttled.add(update.update_id)
         try:
             async with lock, self._active:
                 await coroutine
         finally:
+            if isinstance(update, Update):
+                self.throttled.discard(update.update_id)
             lock, waiting = self._locks[key]
             if waiting <= 1:
                 del self._locks[key]

@@ -3,6 +3,7 @@
 Groups run in ascending order; within a group the first matching handler wins
 and a handler raising ApplicationHandlerStop ends the update.
 
+  -3  flood control: drop the updates of someone sending dozens at once
   -2  load the caller: the member row, their role and their language
   -1  guards that end the update: edited messages (answered in private, ignored
       in groups) and button data we could never have sent
@@ -31,6 +32,7 @@ from handlers import (
     common,
     community,
     errors,
+    flood,
     language,
     menu,
     privacy,
@@ -43,6 +45,7 @@ from handlers import (
 def register(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
     """Register every handler and the error handler, in order."""
     i18n = services.i18n
+    application.add_handler(flood.FloodGuard().attach(application), group=-3)
     application.add_handler(TypeHandler(Update, caller.load_caller), group=-2)
     application.add_handlers(caller.guards(), group=-1)
 

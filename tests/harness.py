@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from dataclasses import dataclass
@@ -149,6 +150,21 @@ class Harness:
         await self.app.process_update(Update.de_json(payload, self.app.bot))
         return Replies(self.api.calls[before:])
 
+    async def feed_all(self, payloads: list[dict[str, Any]]) -> Replies:
+        """Updates as Telegram delivers a batch: through the update queue and the
+        concurrent update processor, all at once. Returns when all are processed."""
+        assert self.app is not None, "start the harness first"
+        before = len(self.api.calls)
+        for payload in payloads:
+            payload = {"update_id": next(self._update_ids), **payload}
+            await self.app.update_queue.put(Update.de_json(payload, self.app.bot))
+        for _ in range(1000):
+            await asyncio.sleep(0.005)
+            busy = self.app.update_processor.current_concurrent_updates
+            if self.app.update_queue.empty() and busy == 0:
+                break
+        return Replies(self.api.calls[before:])
+
     def person(self, user_id: int = 1001, first_name: str = "Ana", **kwargs: Any) -> Person:
         return Person(self, user_id, first_name, **kwargs)
 
@@ -188,12 +204,16 @@ class Person:
             **content,
         }
 
-    async def send(self, text: str) -> Replies:
+    def text_update(self, text: str) -> dict[str, Any]:
+        """The update of this person sending `text` (commands get their entity)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             length = len(text.split()[0])
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return await self.h.feed({"message": self._message(**content)})
+        return {"message": self._message(**content)}
+
+    async def send(self, text: str) -> Replies:
+        return await self.h.feed(self.text_update(text))
 
     async def send_sticker(self) -> Replies:
         sticker = {
