@@ -11,7 +11,8 @@ and a handler raising ApplicationHandlerStop ends the update.
         reachability (my_chat_member), the community group's join requests,
         the member form (sign-up via /start and profile edits: before the common
         /start so that newcomers enter it), common commands, language, profile and
-        notifications, privacy rights, coordinators' approval tools, the main menu,
+        notifications, privacy rights, coordinators' approval tools, admins' roles
+        and audit log, the main menu,
         and last the fallbacks (unknown commands, unexpected messages, expired
         buttons), which see only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
@@ -38,6 +39,7 @@ from handlers import (
     privacy,
     profile,
     reachability,
+    roles,
     signup,
 )
 
@@ -58,6 +60,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(profile.handlers(), group=0)
     application.add_handlers(privacy.handlers(), group=0)
     application.add_handlers(approval.handlers(), group=0)
+    application.add_handlers(roles.handlers(), group=0)
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(common.fallbacks(), group=0)  # keep last
 

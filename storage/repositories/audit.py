@@ -35,3 +35,13 @@ class AuditRepository:
             (limit,),
         )
         return [AuditEntry(**dict(r)) for r in rows]
+
+    async def with_actors(self, limit: int | None = None) -> list[dict[str, object]]:
+        """Entries, newest first, with the actor's current name (None once forgotten)."""
+        rows = await self.db.fetchall(
+            "SELECT l.id, l.at, l.actor_id, m.full_name AS actor, l.action, l.target_kind,"
+            " l.target_id, l.details FROM audit_log l LEFT JOIN members m ON m.id = l.actor_id"
+            " ORDER BY l.id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [dict(r) for r in rows]

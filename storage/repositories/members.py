@@ -367,3 +367,32 @@ class MemberRepository:
                 " VALUES (?, NULL, 'member_forgotten', 'member', ?)",
                 (to_db_time(now), json.dumps({})),
             )
+
+    # --- roles ---------------------------------------------------------------------
+
+    async def search(self, text: str, *, staff_only: bool = False) -> list[Member]:
+        """Active members whose name contains the text (for /promote, /demote)."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        staff = " AND role IN ('coordinator', 'admin')" if staff_only else ""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM members WHERE status = 'active'"
+            f" AND full_name LIKE ? ESCAPE '\\'{staff} ORDER BY full_name COLLATE NOCASE LIMIT 10",
+            (pattern,),
+        )
+        return [Member(**dict(r)) for r in rows]
+
+    async def set_role(
+        self, member_id: int, role: str, axis_ids: frozenset[int], now: datetime
+    ) -> None:
+        """Role and, for coordinators, the axes they manage (empty: all), in one step."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE members SET role = ?, updated_at = ? WHERE id = ?",
+                (role, to_db_time(now), member_id),
+            )
+            await conn.execute("DELETE FROM coordinator_axes WHERE member_id = ?", (member_id,))
+            if role == "coordinator":
+                await conn.executemany(
+                    "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
+                    [(member_id, axis) for axis in sorted(axis_ids)],
+                )
