@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import (
@@ -15,10 +17,31 @@ from telegram.ext import (
 from bot import callbacks
 from bot.context import Ctx
 
+log = logging.getLogger(__name__)
+
+
+def _kind(update: Update) -> str:
+    """What kind of update this is, without any of its content (no personal data)."""
+    for name in (
+        "message",
+        "edited_message",
+        "callback_query",
+        "my_chat_member",
+        "chat_join_request",
+        "poll_answer",
+        "poll",
+        "channel_post",
+        "chat_member",
+    ):
+        if getattr(update, name, None) is not None:
+            return name
+    return "other"
+
 
 async def load_caller(update: Update, context: Ctx) -> None:
     """Find who is writing and in which language to answer them."""
     await context.load_caller(update)
+    log.debug("update %d: %s from a %s", update.update_id, _kind(update), context.role)
     member, chat = context.member, update.effective_chat
     came_back = member is not None and member.unreachable_since is not None
     if came_back and chat is not None and chat.type == ChatType.PRIVATE:
