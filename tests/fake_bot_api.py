@@ -6,6 +6,7 @@ Application, Bot and handlers run unchanged with no network.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -119,6 +120,7 @@ class FakeBotAPI(BaseRequest):
         self.commands: dict[tuple[str, int | None, str | None], list[dict[str, str]]] = {}
         self._message_ids: dict[int, int] = {}
         self._file_ids = 0
+        self.delay = 0.0  # seconds each call takes, to keep updates in flight
 
     # --- BaseRequest -----------------------------------------------------------
 
@@ -143,6 +145,8 @@ class FakeBotAPI(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if self.delay:
+            await asyncio.sleep(self.delay)
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, tuple[str, bytes]] = {}
         if request_data:
