@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.context import Ctx
 from bot.roles import Role, at_least
+from storage.models import Member
 
 
 async def allowed(update: Update, context: Ctx, needed: Role, axis_id: int | None = None) -> bool:
@@ -31,6 +32,8 @@ async def _covers_axis(context: Ctx, axis_id: int | None) -> bool:
 
 def refusal_text(context: Ctx, needed: Role, axis_id: int | None = None) -> str:
     _ = context.t
+    if needed in ("applicant", "member") and at_least(context.role, needed):
+        return _.label("This is for cluster members. Send /start to join.")
     if at_least(context.role, needed) and axis_id is not None:
         return _.label("⛔ You coordinate other axes; this one is managed by its own coordinators.")
     if needed == "admin":
@@ -51,3 +54,16 @@ async def refuse(update: Update, context: Ctx, needed: Role, axis_id: int | None
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, text, parse_mode=None)
+
+
+async def own_member(update: Update, context: Ctx) -> Member | None:
+    """The caller's own membership (pending or active), for personal commands.
+
+    Admins named in ADMIN_IDS have every role but may have no member row yet:
+    they are told to sign up like anyone else.
+    """
+    member = context.member
+    if member is not None and member.status in ("pending", "active"):
+        return member
+    await refuse(update, context, "applicant")
+    return None

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
-from bot.auth import allowed
+from bot.auth import own_member
 from bot.context import Ctx
 from bot.labels import axis_name, status_name
 from handlers.signup import AXES, EMAIL, JOB_TITLE, NAME, ORGANIZATION, PHONE, member_summary
@@ -48,9 +48,8 @@ async def show_profile(update: Update, context: Ctx) -> None:
 
 async def profile(update: Update, context: Ctx) -> None:
     """/profile and the 👤 menu button."""
-    if not await allowed(update, context, "applicant"):
-        return
-    await show_profile(update, context)
+    if await own_member(update, context) is not None:
+        await show_profile(update, context)
 
 
 async def profile_language(update: Update, context: Ctx) -> None:
@@ -103,12 +102,13 @@ async def _notifications_view(context: Ctx, member_id: int) -> tuple[str, Inline
 
 async def notifications(update: Update, context: Ctx) -> None:
     """/notifications: the right to object, per axis or entirely."""
-    if not await allowed(update, context, "applicant"):
+    member = await own_member(update, context)
+    if member is None:
         return
-    assert context.member is not None and update.effective_chat is not None
+    assert update.effective_chat is not None
     if update.callback_query is not None:
         await update.callback_query.answer()
-    text, markup = await _notifications_view(context, context.member.id)
+    text, markup = await _notifications_view(context, member.id)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
@@ -116,20 +116,20 @@ async def notifications_changed(update: Update, context: Ctx) -> None:
     """A 🔔/🔕 button: stored at once, the view redrawn."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await allowed(update, context, "applicant"):
+    member = await own_member(update, context)
+    if member is None:
         return
-    assert context.member is not None
     repo = context.services.repos.members
     _prefix, what, value = query.data.split(":")
     if what == "all":
-        await repo.set_notifications(context.member.id, value == "on", context.now())
-    elif await repo.toggle_mute(context.member.id, int(value)) is None:
+        await repo.set_notifications(member.id, value == "on", context.now())
+    elif await repo.toggle_mute(member.id, int(value)) is None:
         await query.answer(
             context.t.label("This button has expired. Please start again."), show_alert=True
         )
         return
     await query.answer(context.t.label("Saved."))
-    text, markup = await _notifications_view(context, context.member.id)
+    text, markup = await _notifications_view(context, member.id)
     await query.edit_message_text(text, reply_markup=markup)
 
 

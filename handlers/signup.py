@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks, deeplinks, validation
-from bot.auth import allowed
+from bot.auth import own_member
 from bot.context import Ctx
 from bot.i18n import N_, Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
@@ -368,7 +368,8 @@ async def begin(update: Update, context: Ctx) -> str | int:
         if await deeplinks.dispatch(update, context, payload):
             return ConversationHandler.END
         payload = ""  # not one of ours: an ordinary /start
-    if context.role != "stranger":
+    member = context.member
+    if member is not None and member.status in ("pending", "active"):
         await common.start(update, context)
         return ConversationHandler.END
     data = _data(context)
@@ -400,7 +401,7 @@ async def edit_from_profile(update: Update, context: Ctx) -> str | int:
     """A ✏️ button of /profile: ask that one field, then show the profile again."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await allowed(update, context, "applicant"):
+    if await own_member(update, context) is None:
         return ConversationHandler.END
     await query.answer()
     step = query.data.split(":")[2]

@@ -113,3 +113,14 @@ async def test_audit_log_in_chat_and_as_csv(harness: Harness) -> None:
     assert (await stranger.send("/audit")).texts == [
         "⛔ Solo los administradores pueden hacer esto."
     ]
+
+
+async def test_an_admin_by_configuration_signs_up_like_anyone(harness: Harness) -> None:
+    """ADMIN_IDS gives the role, not a membership: personal commands ask to sign up."""
+    admin = harness.person(user_id=900)
+    for command in ("/notifications", "/profile"):
+        assert (await admin.send(command)).texts == [
+            "Esto es para miembros del clúster. Envía /start para unirte."
+        ]
+    assert "¡Bienvenido(a) a CLIA" in (await admin.send("/start")).text
+    assert "Para administradores" in (await admin.send("/help")).text
