@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import httpx
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import jobs
 from bot.clock import Clock, system_clock
@@ -51,6 +52,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(_http_request(256)).get_updates_request(_http_request(2))
     application: App = builder.build()
 
     i18n = I18n(SUPPORTED_LANGUAGES, settings.default_language)
@@ -60,6 +63,20 @@ def build_application(
     application.bot_data.services = services
     register(application, services)
     return application
+
+
+def _http_request(connections: int) -> HTTPXRequest:
+    """The HTTP client, retrying what is safe to retry: a connection that was never made.
+
+    httpx's transport retries only connection failures (nothing reached Telegram,
+    so nothing can be sent twice); 429 is handled by the rate limiter and other
+    failures by the error handler.
+    """
+    transport = httpx.AsyncHTTPTransport(
+        retries=3,
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+    )
+    return HTTPXRequest(connection_pool_size=connections, httpx_kwargs={"transport": transport})
 
 
 def services_of(application: App) -> Services:
