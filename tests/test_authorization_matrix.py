@@ -1,0 +1,102 @@
+"""Every staff command and acting button, tried by every role: who is refused, and that a
+refusal changes nothing. New commands join the matrix through bot.commands.COMMANDS."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import COMMANDS
+from bot.roles import Role, at_least
+from tests.factories import add_member, axis_id
+from tests.harness import Harness
+
+# user id → role, as the bot sees them (900 is in ADMIN_IDS).
+PERSONAS: dict[str, tuple[int, Role]] = {
+    "stranger": (7001, "stranger"),
+    "pending": (7002, "applicant"),
+    "member": (7003, "member"),
+    "scoped coordinator": (7004, "coordinator"),
+    "coordinator": (7005, "coordinator"),
+    "admin": (900, "admin"),
+}
+REFUSALS = {
+    "coordinator": "⛔ Solo los coordinadores del clúster pueden hacer esto.",
+    "admin": "⛔ Solo los administradores pueden hacer esto.",
+}
+STAFF_COMMANDS = [c for c in COMMANDS if c.role in ("coordinator", "admin")]
+
+
+async def _setup(harness: Harness) -> dict[str, int]:
+    db = harness.db
+    ids = {
+        "pending": await add_member(db, 7002, full_name="Pat Pendiente", status="pending"),
+        "member": await add_member(db, 7003, full_name="Memo Miembro"),
+        "scoped coordinator": await add_member(
+            db, 7004, full_name="Sara Scoped", role="coordinator"
+        ),
+        "coordinator": await add_member(db, 7005, full_name="Cora Coord", role="coordinator"),
+    }
+    await db.execute(
+        "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
+        (ids["scoped coordinator"], await axis_id(db, "talent")),
+    )
+    return ids
+
+
+async def _snapshot(harness: Harness) -> dict[str, list[tuple[object, ...]]]:
+    tables = await harness.db.fetchall(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    return {
+        name: [tuple(r) for r in await harness.db.fetchall(f"SELECT * FROM {name}")]  # noqa: S608
+        for (name,) in tables
+    }
+
+
+def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
+    """Acting buttons with data a real message would carry, and the role each needs."""
+    pending, member = ids["pending"], ids["member"]
+    return [
+        (f"ap:{pending}:ok", "coordinator"),
+        (f"ap:{pending}:no", "coordinator"),
+        ("mb:a:0:-:0:0", "coordinator"),
+        ("iv:1", "coordinator"),
+        (f"rl:p:{member}", "admin"),
+        (f"rl:c:{member}:a:0", "admin"),
+        (f"rl:ok:{member}:a:0", "admin"),
+        (f"rl:ok:{ids['coordinator']}:m:0", "admin"),
+        ("rl:csv", "admin"),
+    ]
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+async def test_staff_commands_by_role(harness: Harness, persona: str) -> None:
+    await _setup(harness)
+    user_id, role = PERSONAS[persona]
+    person = harness.person(user_id=user_id, first_name="Tester")
+    for spec in STAFF_COMMANDS:
+        before = await _snapshot(harness)
+        replies = await person.send(f"/{spec.name} Memo")
+        if at_least(role, spec.role):
+            assert replies.messages, f"/{spec.name} gave {persona} no answer"
+            assert REFUSALS[spec.role] not in replies.text, f"/{spec.name} refused to {persona}"
+        else:
+            assert replies.texts == [REFUSALS[spec.role]], (spec.name, persona, replies.texts)
+            assert await _snapshot(harness) == before, f"/{spec.name} by {persona} changed data"
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+async def test_acting_buttons_by_role(harness: Harness, persona: str) -> None:
+    ids = await _setup(harness)
+    user_id, role = PERSONAS[persona]
+    person = harness.person(user_id=user_id, first_name="Tester")
+    await person.send("/help")  # a message of the bot to hang the buttons on
+    for data, needed in _buttons(ids):
+        before = await _snapshot(harness)
+        replies = await person.tap_data(data)
+        if not at_least(role, needed):
+            assert replies.alerts == [REFUSALS[needed]], (data, persona, replies.alerts)
+            assert replies.messages == []
+            assert await _snapshot(harness) == before, f"{data} by {persona} changed data"
+        else:
+            assert REFUSALS[needed] not in replies.alerts, (data, persona)
