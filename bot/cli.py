@@ -21,7 +21,7 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpcore", "tornado.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -31,11 +31,11 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
     if settings.token is None:
         print(
-            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env "
-            "(copy .env.example to .env).",
+            "TELEGRAM_BOT_TOKEN is not set, so this is the sandbox: the real bot on a local "
+            "Bot API server. To run against Telegram, put a token from @BotFather in .env.",
             file=sys.stderr,
         )
-        return 2
+        return _sandbox(settings, argparse.Namespace(port=settings.sandbox_port))
     application = build_application(settings)
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
@@ -59,6 +59,13 @@ async def _migrate_database(path: Path) -> tuple[list[int], int]:
         applied = await db.migrate()
         version = int(await db.fetchval("PRAGMA user_version"))
     return applied, version
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    """The whole bot on this machine, no token needed: a chat page at http://127.0.0.1:PORT."""
+    from bot.sandbox.runner import run
+
+    return run(settings, port=args.port or settings.sandbox_port)
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -98,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     run = commands.add_parser("run", help="run the bot (long polling, or webhook if WEBHOOK_URL)")
     run.set_defaults(handler=_run)
+    sandbox = commands.add_parser(
+        "sandbox", help="run the bot against a local Bot API with a chat page (no token needed)"
+    )
+    sandbox.add_argument("--port", type=int, default=None, help="page and API port (SANDBOX_PORT)")
+    sandbox.set_defaults(handler=_sandbox)
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(handler=_migrate)
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")

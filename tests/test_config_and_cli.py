@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.config import SettingsError, load_settings
 from storage.migrations import LATEST_VERSION
+from tests.sandbox_driver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_VARS = (
@@ -114,11 +118,40 @@ def test_cli_invalid_setting_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_cli_run_without_token_says_what_to_do(tmp_path: Path) -> None:
-    result = _cli("run", cwd=tmp_path)
-    assert result.returncode == 2
-    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_cli_run_without_token_starts_the_sandbox(tmp_path: Path) -> None:
+    """`make run` on a fresh clone with no token: the sandbox, reachable, and a clean stop."""
+    port = free_port()
+    base = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env={**base, "PYTHONPATH": str(ROOT), "SANDBOX_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        page = ""
+        for _ in range(200):
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=1).text
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert "CLIA bot · sandbox" in page
+        database = tmp_path / "data" / "sandbox.db"
+        for _ in range(200):
+            if database.exists():
+                break
+            time.sleep(0.05)
+        assert database.exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "TELEGRAM_BOT_TOKEN is not set, so this is the sandbox" in err
+    assert f"open http://127.0.0.1:{port}" in out
+    assert "Traceback" not in err
 
 
 def test_cli_migrate_and_backup(tmp_path: Path) -> None:

@@ -1,0 +1,470 @@
+"""A living demo for the sandbox: members, working groups, events, a survey, a broadcast.
+
+Times are relative to `now`, so the demo always has upcoming events.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from storage.database import Database
+from storage.models import to_db_time
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    telegram_id: int
+    first_name: str
+    last_name: str
+    language: str
+    organization: str
+    job_title: str
+    role: str  # member / coordinator / admin
+    status: str
+    axes: tuple[str, ...]
+
+
+PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson(
+        20001,
+        "Laura",
+        "Méndez",
+        "es",
+        "SEDEC",
+        "Coordinadora general",
+        "admin",
+        "active",
+        ("innovation", "talent", "leadership", "globalization"),
+    ),
+    DemoPerson(
+        20002,
+        "Carlos",
+        "Ruiz",
+        "es",
+        "Continental",
+        "Líder del eje Innovación",
+        "coordinator",
+        "active",
+        ("innovation",),
+    ),
+    DemoPerson(
+        20003,
+        "Ana",
+        "López",
+        "es",
+        "Nissan Mexicana",
+        "Ingeniera de calidad",
+        "member",
+        "active",
+        ("innovation", "talent"),
+    ),
+    DemoPerson(
+        20004,
+        "Jürgen",
+        "Weber",
+        "en",
+        "Continental",
+        "Plant manager",
+        "member",
+        "active",
+        ("globalization", "leadership"),
+    ),
+    DemoPerson(
+        20005,
+        "Sofía",
+        "Hernández",
+        "es",
+        "Universidad Panamericana",
+        "Coordinadora de vinculación",
+        "member",
+        "active",
+        ("talent", "leadership"),
+    ),
+    DemoPerson(
+        20006,
+        "Miguel",
+        "Torres",
+        "es",
+        "Mextamp",
+        "Gerente de planta",
+        "member",
+        "pending",
+        ("innovation",),
+    ),
+    DemoPerson(
+        20007,
+        "Valeria",
+        "Castro",
+        "es",
+        "Flex",
+        "Especialista en automatización",
+        "member",
+        "active",
+        ("innovation",),
+    ),
+    DemoPerson(
+        20008,
+        "Ricardo",
+        "Salas",
+        "es",
+        "Marelli",
+        "Jefe de recursos humanos",
+        "member",
+        "active",
+        ("talent",),
+    ),
+    DemoPerson(
+        20009,
+        "Kenji",
+        "Sato",
+        "en",
+        "Nissan Mexicana",
+        "Supply chain director",
+        "member",
+        "active",
+        ("globalization",),
+    ),
+    DemoPerson(
+        20010,
+        "Fernanda",
+        "Ibarra",
+        "es",
+        "Tecnológico de Monterrey",
+        "Investigadora",
+        "member",
+        "active",
+        ("innovation", "leadership"),
+    ),
+)
+ADMIN_ID = 20001
+COORDINATOR_AXIS = "innovation"  # Carlos coordinates only Innovation
+
+
+async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict[str, int]) -> None:
+    """Fill an empty, migrated database with the demo."""
+    stamp = to_db_time(now)
+    async with db.transaction() as conn:
+        axes = {r[1]: r[0] for r in await db.fetchall("SELECT id, code FROM axes")}
+        orgs = {r[1]: r[0] for r in await db.fetchall("SELECT id, name FROM organizations")}
+        ids: dict[int, int] = {}
+        for p in PEOPLE:
+            cursor = await conn.execute(
+                "INSERT INTO members (telegram_user_id, chat_id, full_name, organization_id,"
+                " job_title, email, language, role, status, consent_version, consent_at,"
+                " applied_at, decided_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-11', ?, ?, ?, ?, ?)",
+                (
+                    p.telegram_id,
+                    p.telegram_id,
+                    f"{p.first_name} {p.last_name}",
+                    orgs[p.organization],
+                    p.job_title,
+                    f"{p.first_name.lower()}.{p.last_name.lower()}@example.mx".replace("ü", "u")
+                    .replace("í", "i")
+                    .replace("é", "e")
+                    .replace("á", "a"),
+                    p.language,
+                    p.role,
+                    p.status,
+                    stamp,
+                    stamp,
+                    stamp if p.status == "active" else None,
+                    stamp,
+                    stamp,
+                ),
+            )
+            ids[p.telegram_id] = int(cursor.lastrowid or 0)
+            await conn.executemany(
+                "INSERT INTO member_axes (member_id, axis_id) VALUES (?, ?)",
+                [(ids[p.telegram_id], axes[a]) for a in p.axes],
+            )
+        await conn.execute(
+            "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
+            (ids[20002], axes[COORDINATOR_AXIS]),
+        )
+        for code, thread in topics.items():
+            await conn.execute(
+                "INSERT INTO community_topics (axis_id, chat_id, message_thread_id, bound_at)"
+                " VALUES (?, ?, ?, ?)",
+                (axes[code], community_chat_id, thread, stamp),
+            )
+
+        groups = {}
+        for name, axis, members in (
+            ("Electromovilidad", "innovation", (20003, 20007, 20010)),
+            ("Talento dual", "talent", (20005, 20008)),
+            ("Exportación a Asia", "globalization", (20004, 20009)),
+        ):
+            cursor = await conn.execute(
+                "INSERT INTO working_groups (axis_id, name, description, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    axes[axis],
+                    name,
+                    f"Grupo de trabajo del eje, coordinado por CLIA: {name}.",
+                    ids[ADMIN_ID],
+                    stamp,
+                ),
+            )
+            groups[name] = int(cursor.lastrowid or 0)
+            await conn.executemany(
+                "INSERT INTO working_group_members (group_id, member_id, joined_at)"
+                " VALUES (?, ?, ?)",
+                [(groups[name], ids[m], stamp) for m in members],
+            )
+
+        day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        events = (
+            (
+                "event",
+                "innovation",
+                None,
+                "Foro de Innovación Automotriz 2026",
+                "Casos de éxito de manufactura inteligente en Aguascalientes.",
+                3,
+                16,
+                3,
+                "Universidad Panamericana, Aguascalientes",
+                None,
+                120,
+            ),
+            (
+                "event",
+                "talent",
+                None,
+                "Feria de Talento Dual",
+                "Empresas y universidades presentan sus programas de formación dual.",
+                6,
+                15,
+                4,
+                "Tecnológico de Monterrey, campus Aguascalientes",
+                None,
+                None,
+            ),
+            (
+                "event",
+                "leadership",
+                None,
+                "Taller de Liderazgo Consciente",
+                "Un taller práctico para gerentes y mandos medios.",
+                9,
+                17,
+                2,
+                None,
+                "https://meet.example.org/liderazgo",
+                30,
+            ),
+            (
+                "event",
+                "globalization",
+                None,
+                "Webinar: Exportar a Japón",
+                "Requisitos y oportunidades para proveedores Tier-2.",
+                12,
+                18,
+                1,
+                None,
+                "https://meet.example.org/japon",
+                None,
+            ),
+            (
+                "meeting",
+                "innovation",
+                "Electromovilidad",
+                "Reunión del grupo Electromovilidad",
+                "Avance del diagnóstico de proveedores de componentes eléctricos.",
+                4,
+                14,
+                1,
+                "Sala de juntas CLIA",
+                None,
+                None,
+            ),
+        )
+        event_ids = []
+        for kind, axis, group, title, text, days, hour, hours, place, url, capacity in events:
+            starts = day + timedelta(days=days, hours=hour + 6)  # local hour → UTC (UTC-6)
+            cursor = await conn.execute(
+                "INSERT INTO events (kind, axis_id, group_id, title, description, starts_at,"
+                " ends_at, place, online_url, capacity, status, checkin_token, created_by,"
+                " created_at, updated_at, published_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?)",
+                (
+                    kind,
+                    axes[axis],
+                    groups.get(group or ""),
+                    title,
+                    text,
+                    to_db_time(starts),
+                    to_db_time(starts + timedelta(hours=hours)),
+                    place,
+                    url,
+                    capacity,
+                    secrets.token_urlsafe(12),
+                    ids[20002],
+                    stamp,
+                    stamp,
+                    stamp,
+                ),
+            )
+            event_ids.append(int(cursor.lastrowid or 0))
+        for member, answer in (
+            (20003, "going"),
+            (20007, "going"),
+            (20010, "maybe"),
+            (20004, "declined"),
+        ):
+            await conn.execute(
+                "INSERT INTO rsvps (event_id, member_id, answer, answered_at) VALUES (?, ?, ?, ?)",
+                (event_ids[0], ids[member], answer, stamp),
+            )
+
+        cursor = await conn.execute(
+            "INSERT INTO surveys (title, intro, anonymous, audience, status, opened_at, closes_at,"
+            " created_by, created_at) VALUES (?, ?, 0, ?, 'open', ?, ?, ?, ?)",
+            (
+                "Pulso de innovación 2026",
+                "Tres preguntas rápidas sobre la adopción de tecnología en tu organización.",
+                json.dumps({"kind": "everyone"}),
+                stamp,
+                to_db_time(now + timedelta(days=10)),
+                ids[ADMIN_ID],
+                stamp,
+            ),
+        )
+        survey = int(cursor.lastrowid or 0)
+        questions = []
+        for position, (kind, text, low, high) in enumerate(
+            (
+                ("scale", "¿Qué tan avanzada está la digitalización de tu planta?", 1, 5),
+                ("single", "¿Cuál es tu prioridad para 2027?", None, None),
+                ("text", "¿Qué apoyo esperas del clúster?", None, None),
+            ),
+            start=1,
+        ):
+            cursor = await conn.execute(
+                "INSERT INTO survey_questions (survey_id, position, kind, text, required,"
+                " min_value, max_value, max_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    survey,
+                    position,
+                    kind,
+                    text,
+                    int(kind != "text"),
+                    low,
+                    high,
+                    500 if kind == "text" else None,
+                ),
+            )
+            questions.append(int(cursor.lastrowid or 0))
+        options = []
+        for position, (code, label) in enumerate(
+            (("auto", "Automatización"), ("talent", "Talento"), ("export", "Exportación")), start=1
+        ):
+            cursor = await conn.execute(
+                "INSERT INTO survey_options (question_id, position, code, label)"
+                " VALUES (?, ?, ?, ?)",
+                (questions[1], position, code, label),
+            )
+            options.append(int(cursor.lastrowid or 0))
+        for telegram_id in (p.telegram_id for p in PEOPLE if p.status == "active"):
+            await conn.execute(
+                "INSERT INTO survey_participation (survey_id, member_id, invited_at)"
+                " VALUES (?, ?, ?)",
+                (survey, ids[telegram_id], stamp),
+            )
+        answers: tuple[tuple[int, int, int, str | None], ...] = (
+            (20004, 4, 2, "More contacts with Japanese buyers."),
+            (20005, 3, 1, "Vinculación con empresas para prácticas."),
+            (20007, 5, 0, None),
+        )
+        for telegram_id, scale, option, comment in answers:
+            cursor = await conn.execute(
+                "INSERT INTO survey_responses (survey_id, member_id, complete, submitted_on)"
+                " VALUES (?, ?, 1, ?)",
+                (survey, ids[telegram_id], stamp[:10]),
+            )
+            response = int(cursor.lastrowid or 0)
+            await conn.execute(
+                "INSERT INTO survey_answers (response_id, question_id, value_number)"
+                " VALUES (?, ?, ?)",
+                (response, questions[0], scale),
+            )
+            await conn.execute(
+                "INSERT INTO survey_answers (response_id, question_id, option_id) VALUES (?, ?, ?)",
+                (response, questions[1], options[option]),
+            )
+            if comment:
+                await conn.execute(
+                    "INSERT INTO survey_answers (response_id, question_id, value_text)"
+                    " VALUES (?, ?, ?)",
+                    (response, questions[2], comment),
+                )
+            await conn.execute(
+                "UPDATE survey_participation SET started_at = ?, completed_on = ?"
+                " WHERE survey_id = ? AND member_id = ?",
+                (stamp, stamp[:10], survey, ids[telegram_id]),
+            )
+
+        past = to_db_time(now - timedelta(days=2))
+        cursor = await conn.execute(
+            "INSERT INTO broadcasts (kind, created_by, text, audience, status, created_at,"
+            " started_at, finished_at) VALUES ('announcement', ?, ?, ?, 'done', ?, ?, ?)",
+            (
+                ids[ADMIN_ID],
+                "<b>¡Bienvenidos al bot de CLIA!</b> Aquí recibirán eventos y encuestas"
+                " de sus ejes.",
+                json.dumps({"kind": "everyone"}),
+                past,
+                past,
+                past,
+            ),
+        )
+        broadcast = int(cursor.lastrowid or 0)
+        await conn.executemany(
+            "INSERT INTO deliveries (broadcast_id, member_id, chat_id, status, attempts,"
+            " updated_at)"
+            " VALUES (?, ?, ?, 'sent', 1, ?)",
+            [
+                (broadcast, ids[p.telegram_id], p.telegram_id, past)
+                for p in PEOPLE
+                if p.status == "active"
+            ],
+        )
+
+
+async def add_ready_member(
+    db: Database, telegram_id: int, full_name: str, language: str, role: str, now: datetime
+) -> None:
+    """A person the sandbox page creates already signed up (member, coordinator or admin)."""
+    stamp = to_db_time(now)
+    async with db.transaction() as conn:
+        organization = await db.fetchval("SELECT id FROM organizations WHERE name = 'Flex'")
+        cursor = await conn.execute(
+            "INSERT INTO members (telegram_user_id, chat_id, full_name, organization_id, job_title,"
+            " email, language, role, status, consent_version, consent_at, applied_at, decided_at,"
+            " created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', '2026-11', ?, ?, ?, ?, ?)",
+            (
+                telegram_id,
+                telegram_id,
+                full_name,
+                organization,
+                "Invitado del sandbox",
+                f"sandbox{telegram_id}@example.mx",
+                language,
+                role,
+                stamp,
+                stamp,
+                stamp,
+                stamp,
+                stamp,
+            ),
+        )
+        await conn.execute(
+            "INSERT INTO member_axes (member_id, axis_id) SELECT ?, id FROM axes",
+            (cursor.lastrowid,),
+        )

@@ -1,0 +1,84 @@
+"""End to end: the real bot polling the sandbox's Bot API over HTTP, driven like the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.sandbox_driver import PagePerson, running_sandbox
+
+
+async def test_sign_up_and_approval_over_http(tmp_path: Path) -> None:
+    async with (
+        running_sandbox(tmp_path) as sandbox,
+        httpx.AsyncClient(base_url=sandbox.url) as client,
+    ):
+        page = (await client.get("/")).text
+        assert "CLIA bot · sandbox" in page
+
+        paola = PagePerson(sandbox, client, 20100)  # the demo's newcomer
+        await paola.send("/start")
+        await paola.wait_for_text("Primero, elige tu idioma")
+        await paola.tap("✓ Español")
+        await paola.wait_for_text("Aviso de privacidad")
+        await paola.tap("✅ Acepto")
+        await paola.wait_for_text("¿Cuál es tu nombre completo?")
+        await paola.tap("✅ Paola Nueva")
+        await paola.wait_for_text("¿En qué organización trabajas?")
+        await paola.tap("Continental")
+        await paola.wait_for_text("¿Cuál es tu puesto?")
+        await paola.send("Analista de compras")
+        await paola.wait_for_text("¿Cuál es tu correo de trabajo?")
+        await paola.send("paola@continental.com")
+        await paola.wait_for_text("comparte tu número")
+        state = await paola.state()
+        assert state["keyboard"]["keyboard"][0][0]["request_contact"] is True
+        await paola.share_contact()
+        await paola.wait_for_text("¿Qué ejes estratégicos te interesan?")
+        await paola.tap("🌎 Globalización")
+        await paola.wait(
+            lambda s: any(
+                b["text"] == "✓ 🌎 Globalización"
+                for m in s["messages"]
+                for row in m.get("reply_markup", {}).get("inline_keyboard", [])
+                for b in row
+            )
+        )
+        await paola.tap("Continuar ▶️")
+        await paola.wait_for_text("Revisa tus datos")
+        await paola.tap("✅ Confirmar y enviar")
+        await paola.wait_for_text("Un coordinador revisará tu solicitud")
+
+        laura = PagePerson(sandbox, client, 20001)  # the demo's admin
+        await laura.wait_for_text("Nueva solicitud de membresía")
+        await laura.tap("✅ Aprobar")
+        await laura.wait_for_text("Aprobada por Laura Méndez")
+        await paola.wait_for_text("Ya eres miembro")
+
+        # The command menu the page shows follows Telegram's scopes and languages.
+        assert any(c["command"] == "profile" for c in (await paola.state())["menu"])
+        assert any(c["command"] == "pending" for c in (await laura.state())["menu"])
+
+
+async def test_a_reset_starts_fresh(tmp_path: Path) -> None:
+    async with (
+        running_sandbox(tmp_path) as sandbox,
+        httpx.AsyncClient(base_url=sandbox.url) as client,
+    ):
+        ana = PagePerson(sandbox, client, 20003)
+        await ana.send("/start")
+        await ana.wait_for_text("Qué gusto verte de nuevo, Ana López")
+        created = (
+            await client.post("/ui/person", json={"name": "Zoe Prueba", "role": "member"})
+        ).json()
+        zoe = PagePerson(sandbox, client, created["id"])
+        await zoe.send("/profile")
+        await zoe.wait_for_text("Zoe Prueba")
+
+        await client.post("/ui/reset", json={})
+        state = await ana.state()
+        assert state["messages"] == []
+        assert created["id"] not in [p["id"] for p in state["people"]]
+        await ana.send("/start")
+        await ana.wait_for_text("Qué gusto verte de nuevo, Ana López")  # the demo is back

@@ -1,0 +1,71 @@
+"""The chat page in a real browser (headless Chromium from Debian, driven by Playwright).
+
+Skipped, with the reason, where no browser can be installed; CI installs one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.sandbox_driver import running_sandbox
+
+playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)"
+)
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+async def test_sign_up_on_the_page(tmp_path: Path) -> None:
+    async with running_sandbox(tmp_path) as sandbox, playwright.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = await browser.new_page(viewport={"width": 1100, "height": 780})
+        await page.goto(sandbox.url)
+        await page.click("[data-person-id='20100']")  # the demo's newcomer
+        await page.fill("#text", "/start")
+        await page.press("#text", "Enter")
+        await page.click("button:has-text('✓ Español')")
+        await page.click("button:has-text('✅ Acepto')")
+        await page.click("button:has-text('✅ Paola Nueva')")
+        await page.click("button:has-text('Continental')")
+        await page.wait_for_selector("text=¿Cuál es tu puesto?")
+        await page.fill("#text", "Analista de compras")
+        await page.press("#text", "Enter")
+        await page.wait_for_selector("text=¿Cuál es tu correo de trabajo?")
+        await page.fill("#text", "paola@continental.com")
+        await page.press("#text", "Enter")
+        await page.click(".keyboard button:has-text('📱 Compartir mi número')")
+        await page.click("button:has-text('🌎 Globalización')")
+        await page.click("button:has-text('Continuar ▶️')")
+        await page.click("button:has-text('✅ Confirmar y enviar')")
+        await page.wait_for_selector("text=Un coordinador revisará tu solicitud")
+
+        # The command menu (the "/" button) lists the commands in the person's language.
+        await page.click("#menu-btn")
+        assert await page.is_visible("#menu >> text=/profile")
+        await page.click("#menu >> text=/help")
+        await page.wait_for_selector("text=Lo que puedo hacer por ti")
+
+        # The admin approves from her own chat.
+        await page.click("[data-person-id='20001']")
+        await page.click("button:has-text('✅ Aprobar')")
+        await page.wait_for_selector("text=Aprobada por Laura Méndez")
+        await page.click("[data-person-id='20100']")
+        await page.wait_for_selector("text=Ya eres miembro")
+        shot = tmp_path / "sandbox.png"
+        await page.screenshot(path=str(shot))
+        await browser.close()
+    assert shot.stat().st_size > 10_000
+    print(f"screenshot: {shot}")
