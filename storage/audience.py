@@ -37,11 +37,14 @@ class Audience(BaseModel):
 
 
 class Recipient(BaseModel):
+    """A member's private chat, or a chat (and forum topic) such as the community group."""
+
     model_config = ConfigDict(frozen=True)
 
-    member_id: int
+    member_id: int | None
     chat_id: int
     language: str | None
+    message_thread_id: int | None = None
 
 
 _REACHABLE = (

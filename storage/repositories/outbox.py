@@ -86,9 +86,12 @@ class OutboxRepository:
             )
             broadcast_id = int(cursor.lastrowid or 0)
             await conn.executemany(
-                "INSERT INTO deliveries (broadcast_id, member_id, chat_id, updated_at)"
-                " VALUES (?, ?, ?, ?)",
-                [(broadcast_id, r.member_id, r.chat_id, stamp) for r in people],
+                "INSERT INTO deliveries (broadcast_id, member_id, chat_id, message_thread_id,"
+                " updated_at) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (broadcast_id, r.member_id, r.chat_id, r.message_thread_id, stamp)
+                    for r in people
+                ],
             )
         return broadcast_id
 

@@ -1,0 +1,71 @@
+"""Typed local dates and times: the forms people use, the ones refused, and the display."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.when import WhenProblem, parse_local, show, show_short
+
+TZ = ZoneInfo("America/Mexico_City")  # UTC-6 all year since 2022
+NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # 10:00 local
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "28/11 18:00",
+        "28/11/2026 18:00",
+        "2026-11-28 18:00",
+        "28/11/26 18:00",
+        " 28/11/2026   18:00 ",
+        "28/11 6:00 pm",
+        "28/11 6 p.m.",
+        "28/11 a las 18:00",
+        "28-11-2026 18h",
+        "28.11.2026 18:00",
+    ],
+)
+def test_the_forms_people_type(text: str) -> None:
+    assert parse_local(text, now=NOW, tz=TZ) == datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
+
+
+def test_a_date_without_year_that_passed_means_next_year() -> None:
+    assert parse_local("3/1 09:30", now=NOW, tz=TZ) == datetime(2027, 1, 3, 15, 30, tzinfo=UTC)
+
+
+def test_today_earlier_is_refused_not_moved_a_year() -> None:
+    result = parse_local("24/11 09:00", now=NOW, tz=TZ)
+    assert isinstance(result, WhenProblem)
+    assert "passed" in result.message
+
+
+@pytest.mark.parametrize("text", ["31/02/2027 10:00", "28/13 10:00", "28/11 25:00", "28/11 13 pm"])
+def test_impossible_dates(text: str) -> None:
+    result = parse_local(text, now=NOW, tz=TZ)
+    assert isinstance(result, WhenProblem)
+    assert "exist" in result.message
+
+
+@pytest.mark.parametrize(
+    "text", ["", "mañana", "28/11", "18:00", "next friday 6pm", "28/11 18:00x"]
+)
+def test_garbage(text: str) -> None:
+    result = parse_local(text, now=NOW, tz=TZ)
+    assert isinstance(result, WhenProblem)
+    assert result.values == {"examples": "28/11 18:00, 28/11/2026 18:00, 2026-11-28 18:00"}
+
+
+def test_past_dates_allowed_when_asked() -> None:
+    assert parse_local("1/1/2026 00:00", now=NOW, tz=TZ, future=False) == datetime(
+        2026, 1, 1, 6, 0, tzinfo=UTC
+    )
+
+
+def test_display_is_local_and_localized() -> None:
+    moment = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
+    assert show(moment, tz=TZ, language="es") == "sábado, 28 de noviembre de 2026, 18:00"
+    assert show(moment, tz=TZ, language="en") == "Saturday, November 28, 2026, 18:00"
+    assert show_short(moment, tz=TZ, language="es") == "28 nov 2026, 18:00"
