@@ -5,6 +5,7 @@ Skipped, with the reason, where no browser can be installed; CI installs one.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -68,4 +69,7 @@ async def test_sign_up_on_the_page(tmp_path: Path) -> None:
         await page.screenshot(path=str(shot))
         await browser.close()
     assert shot.stat().st_size > 10_000
+    keep = os.environ.get("SANDBOX_SCREENSHOT")  # e.g. docs/sandbox.png for the README
+    if keep:
+        shutil.copyfile(shot, keep)
     print(f"screenshot: {shot}")
