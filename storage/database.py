@@ -219,12 +219,17 @@ class Database:
         return self._reader
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._read_conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._read_conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Run and finish the statement in one step on the connection's thread.
+
+        A statement left open between awaits (execute, then fetch, then close)
+        keeps the reader's snapshot: with many people at once there is always
+        one open, and reads would never see newer commits.
+        """
+        return list(await self._read_conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)

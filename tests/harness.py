@@ -158,11 +158,7 @@ class Harness:
         for payload in payloads:
             payload = {"update_id": next(self._update_ids), **payload}
             await self.app.update_queue.put(Update.de_json(payload, self.app.bot))
-        for _ in range(1000):
-            await asyncio.sleep(0.005)
-            busy = self.app.update_processor.current_concurrent_updates
-            if self.app.update_queue.empty() and busy == 0:
-                break
+        await asyncio.wait_for(self.app.update_queue.join(), timeout=10)
         return Replies(self.api.calls[before:])
 
     def person(self, user_id: int = 1001, first_name: str = "Ana", **kwargs: Any) -> Person:

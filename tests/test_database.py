@@ -121,3 +121,22 @@ async def test_backup_is_a_consistent_copy(db: Database, tmp_path: Path) -> None
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         copy.close()
+
+
+async def test_a_read_after_a_commit_sees_it_while_many_others_are_reading(db: Database) -> None:
+    """Found by the sign-up benchmark: with reads always in flight, the reader kept an old
+    snapshot and a member who had just accepted the privacy notice was asked again."""
+    stop = asyncio.Event()
+
+    async def busy_reader() -> None:
+        while not stop.is_set():
+            await db.fetchone("SELECT id, v FROM t")
+
+    readers = [asyncio.create_task(busy_reader()) for _ in range(20)]
+    try:
+        for i in range(30):
+            await db.execute("INSERT INTO t (v) VALUES (?)", (f"row{i}",))
+            assert await db.fetchval("SELECT count(*) FROM t WHERE v = ?", (f"row{i}",)) == 1
+    finally:
+        stop.set()
+        await asyncio.gather(*readers)
