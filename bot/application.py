@@ -44,7 +44,7 @@ def build_application(
         .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(_rate_limiter())
         .concurrent_updates(PerUserUpdateProcessor())
         .persistence(SQLitePersistence(db))
         .post_init(_post_init)
@@ -63,6 +63,16 @@ def build_application(
     application.bot_data.services = services
     register(application, services)
     return application
+
+
+def _rate_limiter() -> AIORateLimiter:
+    """Replies are paced per group (20 a minute) and waited out on 429, not capped overall.
+
+    Telegram's ~30 messages/s applies to bulk notifications; those go through the
+    outbox sender, which paces itself on its own Bot. Capping replies at 30/s as
+    well would make a busy hour's answers queue behind each other for nothing.
+    """
+    return AIORateLimiter(overall_max_rate=0, max_retries=3)
 
 
 def _http_request(connections: int) -> HTTPXRequest:
