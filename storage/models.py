@@ -23,7 +23,10 @@ def to_db_time(moment: datetime) -> str:
 
 
 def from_db_time(text: str) -> datetime:
-    return datetime.strptime(text, DB_TIME_FORMAT).replace(tzinfo=UTC)
+    """The stored UTC text back to an aware datetime (fromisoformat: ~20x faster than strptime)."""
+    if not text.endswith("Z"):
+        raise ValueError(f"not a stored UTC time: {text!r}")
+    return datetime.fromisoformat(text)
 
 
 class Row(BaseModel):
