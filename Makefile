@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint migrate catalogs clean
+.PHONY: run test bench migrate catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ test: $(STAMP)  ## set up, lint, type-check and run the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest -q
+
+bench: $(STAMP)  ## set up and run the benchmarks: a table of ratios and bench/results.json
+	$(PY) -m bench.run
 
 migrate: $(STAMP)
 	$(PY) -m bot migrate

@@ -1,0 +1,79 @@
+"""Benchmarks 4 and 5: start-up time and peak memory, each in fresh processes.
+
+Start-up is the wall time from launching the process to `READY` (the
+Application initialised and started, able to poll), with the scaled database;
+memory is the peak RSS after a broadcast to all 10,000 members. Both against a
+bare python-telegram-bot Application in the same run; the median of a few runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import dataset
+from bench.common import Row, at_most
+
+RUNS = 3
+
+
+def _launch(mode: str, database: Path, *flags: str) -> tuple[float, dict[str, str]]:
+    """Seconds until READY, and the KEY value lines the child printed."""
+    started = time.perf_counter()
+    child = subprocess.Popen(  # noqa: S603 - our own module, our own arguments
+        [sys.executable, "-m", "bench.child", mode, str(database), *flags],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    ready = 0.0
+    values: dict[str, str] = {}
+    for line in child.stdout:
+        key, _, value = line.strip().partition(" ")
+        if key == "READY" and not ready:
+            ready = time.perf_counter() - started
+        values[key] = value
+    if child.wait() != 0 or not ready:
+        raise RuntimeError(f"bench.child {mode} failed")
+    return ready, values
+
+
+def startup(database: Path) -> Row:
+    bot = statistics.median(_launch("bot", database, "--ready-only")[0] for _ in range(RUNS))
+    bare = statistics.median(_launch("bare", database, "--ready-only")[0] for _ in range(RUNS))
+    row = at_most("start-up: seconds to ready (bot vs bare PTB)", bot, bare, "s", 2.0)
+    row.note = "fresh process each; includes Python start and imports; 10k-member database"
+    return row
+
+
+def memory(database: Path) -> Row:
+    _, bot = _launch("bot", database)
+    _, bare = _launch("bare", database)
+    if bot["SENT"] != bare["SENT"]:
+        raise RuntimeError(f"the bot sent {bot['SENT']} messages, the baseline {bare['SENT']}")
+    row = at_most(
+        "memory: peak RSS after a broadcast to all (bot vs bare PTB)",
+        int(bot["PEAK_RSS_KIB"]) / 1024,
+        int(bare["PEAK_RSS_KIB"]) / 1024,
+        "MiB",
+        1.5,
+    )
+    row.note = f"{bot['SENT']} messages sent by each; 10k members, 100 events, 100k answers"
+    return row
+
+
+def run() -> list[Row]:
+    """Start-up now; memory joins once the broadcast sender has landed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "cluster.db"
+        dataset.build(database)
+        return [startup(database)]
+
+
+if __name__ == "__main__":
+    for result in run():
+        print(result)
