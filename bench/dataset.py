@@ -132,7 +132,7 @@ def _fill_survey(conn: sqlite3.Connection, rng: random.Random, members: int) -> 
         " VALUES (?, ?, ?, 1, '2026-11-02')",
         [(m, survey_id, m) for m in range(1, members + 1)],
     )
-    answers = []
+    answers: list[tuple[int, int, int | None, int | None, str | None]] = []
     for m in range(1, members + 1):
         for question_id, kind, options in questions:
             if kind in ("single", "multi"):

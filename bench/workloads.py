@@ -1,0 +1,22 @@
+"""Work the bot does in the memory benchmark, through its own code paths."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.application import App, services_of
+from storage.audience import Audience
+
+
+async def broadcast_to_everyone(app: App) -> None:
+    """Queue an announcement to every member in the outbox and wait until the sender drained it."""
+    services = services_of(app)
+    broadcast_id = await services.repos.outbox.enqueue(
+        kind="announcement",
+        text="<b>Aviso del clúster</b>: la asamblea general es el jueves.",
+        now=services.clock(),
+        audience=Audience(kind="everyone"),
+    )
+    assert broadcast_id is not None
+    while await services.repos.outbox.pending_count(broadcast_id):  # noqa: ASYNC110 - polls rows
+        await asyncio.sleep(0.05)
