@@ -34,6 +34,9 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
         self.db = db
         self.repo = PersistenceRepository(db)
         self._written: dict[int, str] = {}  # last JSON written per user
+        # Last state written per conversation: PTB hands over every state touched since
+        # the last flush (and unresolved ones again each time); unchanged ones are skipped.
+        self._states: dict[tuple[str, ConversationKey], object | None] = {}
 
     async def get_user_data(self) -> dict[int, UserData]:
         await self.db.ensure_ready()
@@ -52,12 +55,17 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
 
     async def get_conversations(self, name: str) -> ConversationDict:
         await self.db.ensure_ready()
-        return await self.repo.conversations(name)
+        states = await self.repo.conversations(name)
+        self._states.update({(name, key): state for key, state in states.items()})
+        return states
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
+        if self._states.get((name, key)) == new_state:
+            return
         await self.repo.set_conversation(name, key, new_state)
+        self._states[(name, key)] = new_state
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         encoded = json.dumps(data, sort_keys=True)
