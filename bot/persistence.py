@@ -69,7 +69,7 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         encoded = json.dumps(data, sort_keys=True)
-        if self._written.get(user_id) == encoded:
+        if self._written.get(user_id, "{}") == encoded:  # nothing stored means empty data
             return
         if data:
             await self.repo.set_data("user", user_id, encoded)
