@@ -97,6 +97,19 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """The analysis views as CSV files, for a spreadsheet or pandas."""
+    from storage.views_export import export_views
+
+    if not settings.database_path.exists():
+        print(f"No database at {settings.database_path} (DATABASE_PATH).", file=sys.stderr)
+        return 1
+    counts = export_views(settings.database_path, Path(args.directory))
+    for name, count in counts.items():
+        print(f"{Path(args.directory) / (name + '.csv')}: {count} rows")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clia-bot", description="Member-engagement Telegram bot of CLIA."
@@ -115,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
     backup.add_argument("path", help="where to write the copy")
     backup.set_defaults(handler=_backup)
+    export = commands.add_parser("export", help="write every analysis view as a CSV file")
+    export.add_argument("directory", help="folder for the CSV files (created if missing)")
+    export.set_defaults(handler=_export)
     return parser
 
 

@@ -179,3 +179,28 @@ def test_cli_backup_refuses_missing_database(tmp_path: Path) -> None:
     result = _cli("backup", "x.db", cwd=tmp_path, DATABASE_PATH=str(tmp_path / "none.db"))
     assert result.returncode == 1
     assert "No database" in result.stderr
+
+
+def test_cli_export_writes_each_view_without_contact_data(tmp_path: Path) -> None:
+    database = tmp_path / "clia.db"
+    assert _cli("migrate", cwd=tmp_path, DATABASE_PATH=str(database)).returncode == 0
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "INSERT INTO members (telegram_user_id, chat_id, full_name, organization_id, email,"
+            " phone, status, consent_version, consent_at)"
+            " VALUES (42, 42, 'Lucía Peña', 1, 'lucia@flex.com', '+524491112233', 'active',"
+            " '2026-11', '2026-11-01T12:00:00Z')"
+        )
+    out = tmp_path / "export"
+    result = _cli("export", str(out), cwd=tmp_path, DATABASE_PATH=str(database))
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in out.iterdir())
+    assert "v_members.csv" in files and "v_survey_answers.csv" in files
+    assert "v_members.csv: 1 rows" in result.stdout
+    members = (out / "v_members.csv").read_text(encoding="utf-8-sig")
+    assert "Lucía Peña" in members
+    assert "lucia@flex.com" not in members and "2233" not in members
+    assert (
+        _cli("export", str(out), cwd=tmp_path, DATABASE_PATH=str(tmp_path / "no.db")).returncode
+        == 1
+    )
