@@ -8,7 +8,14 @@ from typing import Any
 import httpx
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import jobs
@@ -19,6 +26,7 @@ from bot.context import Ctx
 from bot.i18n import I18n
 from bot.persistence import SQLitePersistence
 from bot.roles import effective_role
+from bot.sender import Sender
 from bot.services import BotData, Services
 from bot.updates import PerUserUpdateProcessor
 from handlers import register
@@ -33,9 +41,17 @@ OFFLINE_TOKEN = "123456:offline-token-never-sent-to-telegram"  # noqa: S105 - no
 
 
 def build_application(
-    settings: Settings, request: BaseRequest | None = None, clock: Clock = system_clock
+    settings: Settings,
+    request: BaseRequest | None = None,
+    clock: Clock = system_clock,
+    *,
+    sender_loop: bool = True,
 ) -> App:
-    """Assemble the bot; `request` replaces the HTTP client (tests pass an offline fake)."""
+    """Assemble the bot; `request` replaces the HTTP client (tests pass an offline fake).
+
+    Without `sender_loop` the outbox sender sends only when asked (`drain()`), so
+    tests decide when deliveries go out.
+    """
     db = Database(settings.database_path)
     builder = (
         ApplicationBuilder()
@@ -60,7 +76,19 @@ def build_application(
     services = Services(
         settings=settings, db=db, repos=Repositories.over(db), i18n=i18n, clock=clock
     )
+    services.sender = Sender(
+        services,
+        ExtBot(
+            settings.token or OFFLINE_TOKEN,
+            base_url=f"{settings.telegram_api_base_url}/bot",
+            base_file_url=f"{settings.telegram_api_base_url}/file/bot",
+            defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+            request=request or _http_request(8),
+        ),
+        rate=settings.broadcast_rate,
+    )
     application.bot_data.services = services
+    application.bot_data.run_sender = sender_loop
     register(application, services)
     return application
 
@@ -102,6 +130,10 @@ async def _post_init(application: App) -> None:
     await set_default_menus(application.bot, services.i18n)
     await _set_staff_menus(application, services)
     jobs.schedule_all(application)
+    sender = services.outbox_sender
+    await sender.bot.initialize()
+    if application.bot_data.run_sender:
+        sender.start()
 
 
 async def _set_staff_menus(application: App, services: Services) -> None:
@@ -117,8 +149,12 @@ async def _set_staff_menus(application: App, services: Services) -> None:
 
 
 async def _post_shutdown(application: App) -> None:
-    """Close the database after the last update and job have finished."""
-    await services_of(application).db.close()
+    """Stop the outbox sender (pending rows wait for the next start), then close the database."""
+    services = services_of(application)
+    if services.sender is not None:
+        await services.sender.stop()
+        await services.sender.bot.shutdown()
+    await services.db.close()
 
 
 ALLOWED_UPDATES = Update.ALL_TYPES

@@ -32,6 +32,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("pending", N_("Applications waiting for approval"), "coordinator"),
     CommandSpec("members", N_("Members by axis, organization, sector"), "coordinator"),
     CommandSpec("invite", N_("Invitation link for an organization"), "coordinator"),
+    CommandSpec("broadcast", N_("Send an announcement to members"), "coordinator"),
+    CommandSpec("broadcasts", N_("Past announcements and their delivery"), "coordinator"),
     CommandSpec("promote", N_("Make a member coordinator or admin"), "admin"),
     CommandSpec("demote", N_("Make a coordinator a member again"), "admin"),
     CommandSpec("audit", N_("What coordinators and admins did"), "admin"),

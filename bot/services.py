@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n
 from storage.database import Database
 from storage.repositories import Repositories
+
+if TYPE_CHECKING:
+    from bot.sender import Sender
 
 
 @dataclass
@@ -18,12 +22,21 @@ class Services:
     repos: Repositories
     i18n: I18n
     clock: Clock
+    sender: Sender | None = None  # set by build_application
+
+    @property
+    def outbox_sender(self) -> Sender:
+        """The one outbox sender; `wake()` it after queueing deliveries."""
+        if self.sender is None:
+            raise RuntimeError("the outbox sender is created by build_application")
+        return self.sender
 
 
 class BotData:
     """`application.bot_data`: holds the services, set in `post_init`."""
 
-    __slots__ = ("services",)
+    __slots__ = ("run_sender", "services")
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.run_sender = True

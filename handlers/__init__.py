@@ -10,9 +10,9 @@ and a handler raising ApplicationHandlerStop ends the update.
    0  features, in this order:
         reachability (my_chat_member), the community group's join requests,
         the member form (sign-up via /start and profile edits: before the common
-        /start so that newcomers enter it), common commands, language, profile and
-        notifications, privacy rights, coordinators' approval tools, admins' roles
-        and audit log, the main menu,
+        /start so that newcomers enter it), the broadcast form, common commands,
+        language, profile and notifications, privacy rights, coordinators' approval
+        tools, admins' roles and audit log, the list of broadcasts, the main menu,
         and last the fallbacks (unknown commands, unexpected messages, expired
         buttons), which see only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
@@ -29,6 +29,7 @@ from bot.persistence import flush_after_update
 from bot.services import Services
 from handlers import (
     approval,
+    broadcast,
     caller,
     common,
     community,
@@ -55,12 +56,14 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(community.handlers(services.settings.community_chat_id), group=0)
     skip_labels = sorted({i18n.get(lang).label(signup.SKIP) for lang in i18n.languages})
     application.add_handler(signup.conversation(skip_labels), group=0)
+    application.add_handler(broadcast.conversation(), group=0)
     application.add_handlers(common.handlers(), group=0)
     application.add_handlers(language.handlers(), group=0)
     application.add_handlers(profile.handlers(), group=0)
     application.add_handlers(privacy.handlers(), group=0)
     application.add_handlers(approval.handlers(), group=0)
     application.add_handlers(roles.handlers(), group=0)
+    application.add_handlers(broadcast.handlers(), group=0)
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(common.fallbacks(), group=0)  # keep last
 

@@ -104,6 +104,7 @@ class Harness:
         self.api = FakeBotAPI(self.clock)
         self.settings = make_settings(tmp_path, **settings)
         self.app: App | None = None
+        self.slept: list[float] = []
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -116,7 +117,12 @@ class Harness:
         logging.getLogger("handlers.errors").removeHandler(self._errors)
 
     async def start(self) -> App:
-        app = build_application(self.settings, request=self.api, clock=self.clock)
+        app = build_application(
+            self.settings, request=self.api, clock=self.clock, sender_loop=False
+        )
+        sender = app.bot_data.services.outbox_sender  # type: ignore[union-attr]
+        sender.sleep = self._sleep
+        sender.monotonic = lambda: self.clock().timestamp()
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
@@ -136,6 +142,19 @@ class Harness:
     async def restart(self) -> App:
         await self.stop()
         return await self.start()
+
+    async def _sleep(self, seconds: float) -> None:
+        """The sender's waits (pacing, 429, back-off) pass on the fake clock at once."""
+        self.slept.append(seconds)
+        self.clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    async def drain(self) -> Replies:
+        """Let the outbox sender send everything pending now; what it did."""
+        assert self.app is not None, "start the harness first"
+        before = len(self.api.calls)
+        await self.app.bot_data.services.outbox_sender.drain()  # type: ignore[union-attr]
+        return Replies(self.api.calls[before:])
 
     @property
     def db(self) -> Database:

@@ -66,6 +66,9 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         (f"rl:ok:{member}:a:0", "admin"),
         (f"rl:ok:{ids['coordinator']}:m:0", "admin"),
         ("rl:csv", "admin"),
+        ("bl:p:0", "coordinator"),
+        ("bl:csv:1", "coordinator"),
+        ("bl:x:1", "coordinator"),
     ]
 
 

@@ -11,6 +11,7 @@ from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.persistence import PersistenceRepository
 from storage.repositories.reference import ReferenceRepository
+from storage.repositories.targets import TargetRepository
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Repositories:
     outbox: OutboxRepository
     invitations: InvitationRepository
     persistence: PersistenceRepository
+    targets: TargetRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -33,4 +35,5 @@ class Repositories:
             outbox=OutboxRepository(db),
             invitations=InvitationRepository(db),
             persistence=PersistenceRepository(db),
+            targets=TargetRepository(db),
         )

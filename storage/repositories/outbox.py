@@ -9,12 +9,13 @@ after a crash it resumes exactly the rows still pending.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from storage.audience import Audience, Recipient, resolve
 from storage.database import Database
-from storage.models import to_db_time
+from storage.models import from_db_time, to_db_time
 
 BroadcastKind = Literal[
     "announcement",
@@ -24,6 +25,68 @@ BroadcastKind = Literal[
     "survey_invitation",
     "survey_reminder",
 ]
+
+
+DeliveryStatus = Literal["sent", "unreachable", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    """A delivery still to send, with what the sender needs to render and send it."""
+
+    id: int
+    broadcast_id: int
+    kind: str
+    text: str
+    media_kind: str | None
+    media_file_id: str | None
+    event_id: int | None
+    survey_id: int | None
+    member_id: int | None
+    chat_id: int
+    message_thread_id: int | None
+    language: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one delivery."""
+
+    delivery_id: int
+    status: DeliveryStatus
+    telegram_message_id: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    broadcast_id: int
+    kind: str
+    status: str
+    created_at: datetime
+    scheduled_for: datetime | None
+    finished_at: datetime | None
+    recipients: int
+    sent: int
+    pending: int
+    unreachable: int
+    failed: int
+    skipped: int
+    text: str
+    report_chat_id: int | None
+    report_message_id: int | None
+    created_by: int | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A delivery that did not arrive, for the coordinator's CSV (no contact data)."""
+
+    full_name: str | None
+    organization: str | None
+    status: str
+    reason: str | None
 
 
 class OutboxRepository:
@@ -45,10 +108,13 @@ class OutboxRepository:
         media_kind: Literal["photo", "document"] | None = None,
         media_file_id: str | None = None,
         report_chat_id: int | None = None,
+        scheduled_for: datetime | None = None,
     ) -> int | None:
         """Write the broadcast and its deliveries atomically; return the broadcast id.
 
         `recipients` defaults to resolving `audience` inside the same transaction.
+        With `scheduled_for` the broadcast waits, without deliveries, until
+        `release_due` resolves its audience at that time.
         `text` is what an announcement says; notices rendered per recipient keep a
         summary here for the record. Returns None when `dedup_key` was used before:
         the notice already exists and nobody gets it twice.
@@ -61,14 +127,17 @@ class OutboxRepository:
                 ) as cursor:
                     if await cursor.fetchone():
                         return None
-            people = (
-                list(recipients) if recipients is not None else await resolve(self.db, audience)
-            )
+            if scheduled_for is not None:
+                people: list[Recipient] = []
+            elif recipients is not None:
+                people = list(recipients)
+            else:
+                people = await resolve(self.db, audience)
             cursor = await conn.execute(
                 "INSERT INTO broadcasts (kind, created_by, text, media_kind, media_file_id,"
                 " audience, event_id, survey_id, dedup_key, status, report_chat_id,"
-                " created_at, started_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?, ?)",
+                " created_at, started_at, scheduled_for)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     kind,
                     created_by,
@@ -79,9 +148,11 @@ class OutboxRepository:
                     event_id,
                     survey_id,
                     dedup_key,
+                    "scheduled" if scheduled_for is not None else "sending",
                     report_chat_id,
                     stamp,
-                    stamp,
+                    None if scheduled_for is not None else stamp,
+                    to_db_time(scheduled_for) if scheduled_for is not None else None,
                 ),
             )
             broadcast_id = int(cursor.lastrowid or 0)
@@ -101,3 +172,159 @@ class OutboxRepository:
             (broadcast_id,),
         )
         return int(value or 0)
+
+    # --- the sender's side ---------------------------------------------------
+
+    async def pending_batch(self, limit: int = 200) -> list[PendingDelivery]:
+        """The oldest pending deliveries of broadcasts that are being sent."""
+        rows = await self.db.fetchall(
+            "SELECT d.id, d.broadcast_id, b.kind, b.text, b.media_kind, b.media_file_id,"
+            " b.event_id, b.survey_id, d.member_id, d.chat_id, d.message_thread_id,"
+            " m.language, d.attempts"
+            " FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id"
+            " LEFT JOIN members m ON m.id = d.member_id"
+            " WHERE d.status = 'pending' AND b.status = 'sending' ORDER BY d.id LIMIT ?",
+            (limit,),
+        )
+        return [PendingDelivery(*r) for r in rows]
+
+    async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Store what happened to deliveries, in one transaction."""
+        stamp = to_db_time(now)
+        await self.db.executemany(
+            "UPDATE deliveries SET status = ?, telegram_message_id = ?, last_error = ?,"
+            " attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'",
+            [(o.status, o.telegram_message_id, o.error, stamp, o.delivery_id) for o in outcomes],
+        )
+
+    async def count_attempt(self, delivery_id: int, error: str, now: datetime) -> int:
+        """A failed try that will be retried; returns the attempts so far."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, updated_at = ?"
+                " WHERE id = ?",
+                (error, to_db_time(now), delivery_id),
+            )
+            return int(
+                await self.db.fetchval(
+                    "SELECT attempts FROM deliveries WHERE id = ?", (delivery_id,)
+                )
+            )
+
+    async def finish_completed(self, now: datetime) -> list[int]:
+        """Mark broadcasts with nothing pending as done; return their ids."""
+        async with self.db.transaction() as conn:
+            rows = await self.db.fetchall(
+                "SELECT id FROM broadcasts b WHERE status = 'sending' AND NOT EXISTS"
+                " (SELECT 1 FROM deliveries d WHERE d.broadcast_id = b.id"
+                " AND d.status = 'pending')"
+            )
+            ids = [int(r[0]) for r in rows]
+            await conn.executemany(
+                "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?",
+                [(to_db_time(now), i) for i in ids],
+            )
+        return ids
+
+    # --- scheduling ------------------------------------------------------------
+
+    async def release_due(self, now: datetime) -> list[int]:
+        """Scheduled broadcasts whose time has come: resolve their audience now, start them."""
+        stamp = to_db_time(now)
+        released = []
+        async with self.db.transaction() as conn:
+            rows = await self.db.fetchall(
+                "SELECT id, audience FROM broadcasts WHERE status = 'scheduled'"
+                " AND scheduled_for <= ? ORDER BY scheduled_for",
+                (stamp,),
+            )
+            for broadcast_id, audience_json in rows:
+                people = await resolve(self.db, Audience.from_json(audience_json))
+                await conn.executemany(
+                    "INSERT INTO deliveries (broadcast_id, member_id, chat_id, message_thread_id,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (broadcast_id, r.member_id, r.chat_id, r.message_thread_id, stamp)
+                        for r in people
+                    ],
+                )
+                await conn.execute(
+                    "UPDATE broadcasts SET status = 'sending', started_at = ? WHERE id = ?",
+                    (stamp, broadcast_id),
+                )
+                released.append(int(broadcast_id))
+        return released
+
+    async def next_scheduled(self) -> datetime | None:
+        value = await self.db.fetchval(
+            "SELECT min(scheduled_for) FROM broadcasts WHERE status = 'scheduled'"
+        )
+        return from_db_time(value) if value else None
+
+    async def cancel_scheduled(self, broadcast_id: int, now: datetime) -> bool:
+        """Cancel a broadcast that has not started; False if it already went out."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE broadcasts SET status = 'cancelled', finished_at = ?"
+                " WHERE id = ? AND status = 'scheduled'",
+                (to_db_time(now), broadcast_id),
+            )
+            return cursor.rowcount > 0
+
+    # --- reporting -------------------------------------------------------------
+
+    _FIGURES = (
+        "SELECT f.broadcast_id, f.kind, f.status, f.created_at, f.scheduled_for, f.finished_at,"
+        " f.recipients, f.sent, f.pending, f.unreachable, f.failed, f.skipped, b.text,"
+        " b.report_chat_id, b.report_message_id, b.created_by"
+        " FROM v_broadcast_figures f JOIN broadcasts b ON b.id = f.broadcast_id"
+    )
+
+    @staticmethod
+    def _figures(row: Sequence[object]) -> Figures:
+        values = list(row)
+        for index in (3, 4, 5):
+            values[index] = from_db_time(str(values[index])) if values[index] else None
+        return Figures(*values)  # type: ignore[arg-type]
+
+    async def figures(self, broadcast_id: int) -> Figures | None:
+        row = await self.db.fetchone(f"{self._FIGURES} WHERE f.broadcast_id = ?", (broadcast_id,))
+        return self._figures(row) if row else None
+
+    async def recent(self, limit: int, offset: int = 0) -> list[Figures]:
+        """Announcements, newest first (event and survey notices have their own reports)."""
+        rows = await self.db.fetchall(
+            f"{self._FIGURES} WHERE f.kind = 'announcement'"
+            " ORDER BY f.broadcast_id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [self._figures(r) for r in rows]
+
+    async def count_announcements(self) -> int:
+        value = await self.db.fetchval(
+            "SELECT count(*) FROM broadcasts WHERE kind = 'announcement'"
+        )
+        return int(value or 0)
+
+    async def reporting(self) -> list[Figures]:
+        """Broadcasts being sent whose coordinator watches a status message."""
+        rows = await self.db.fetchall(
+            f"{self._FIGURES} WHERE f.status = 'sending' AND b.report_chat_id IS NOT NULL"
+        )
+        return [self._figures(r) for r in rows]
+
+    async def set_report_message(self, broadcast_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE broadcasts SET report_message_id = ? WHERE id = ?", (message_id, broadcast_id)
+        )
+
+    async def problems(self, broadcast_id: int) -> list[Problem]:
+        rows = await self.db.fetchall(
+            "SELECT m.full_name, o.name, d.status, d.last_error FROM deliveries d"
+            " LEFT JOIN members m ON m.id = d.member_id"
+            " LEFT JOIN organizations o ON o.id = m.organization_id"
+            " WHERE d.broadcast_id = ? AND d.status IN ('unreachable', 'failed')"
+            " ORDER BY d.id",
+            (broadcast_id,),
+        )
+        return [Problem(*r) for r in rows]

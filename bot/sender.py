@@ -1,0 +1,281 @@
+"""The one sender: drains the durable outbox at Telegram's pace, never twice, never lost.
+
+Every message to many people (announcements, event notices and reminders, survey
+invitations and reminders) is a pending delivery row before anything is sent.
+The sender takes the oldest pending rows, renders each in the recipient's
+language at send time (bot/notices.py), sends it, and records the outcome:
+
+- 429: wait `retry_after`, send the same message again;
+- 403: the member blocked the bot: unreachable, never retried;
+- network errors and timeouts: retried with back-off, then failed with the reason;
+- any other refusal (a chat that no longer exists…): failed with Telegram's reason.
+
+It sends through its own Bot, without the Application's rate limiter, pacing
+itself at BROADCAST_RATE: interactive replies never queue behind a broadcast.
+A row is marked sent in a transaction that completes before the next-but-one
+message goes out, so a crash can repeat at most the message in flight; after a
+restart only rows still pending are sent. Scheduled broadcasts are released
+here too, when their time comes (the database is the schedule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from telegram import Bot, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.i18n import Translator
+from bot.notices import Notice, Rendered, render
+from storage.repositories.outbox import Figures, Outcome, PendingDelivery
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL = 1.0  # seconds between looks at the outbox when nothing is pending
+REPORT_EVERY = timedelta(seconds=5)  # the coordinator's status message, at most this often
+NETWORK_ATTEMPTS = 4  # tries of one message through network errors before it is failed
+CAPTION_MAX = 1024
+_TAGS = re.compile(r"<[^>]+>")
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def visible_length(text: str) -> int:
+    """What Telegram counts: the text without tags, entities unescaped."""
+    return len(html.unescape(_TAGS.sub("", text)))
+
+
+class Sender:
+    """One per Application: `start()` in post_init, `stop()` in post_shutdown."""
+
+    def __init__(self, services: Services, bot: Bot, *, rate: float) -> None:
+        self.services = services
+        self.bot = bot
+        self.interval = 1.0 / rate
+        self.sleep: Sleep = asyncio.sleep  # tests replace it to move a fake clock
+        self.monotonic: Callable[[], float] = time.monotonic
+        self._next_slot = 0.0
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._reported: dict[int, datetime] = {}
+
+    # --- lifecycle -------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Finish the message in flight and record it; pending rows wait for the next start."""
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is not None:
+            await task
+
+    def wake(self) -> None:
+        """Something was queued: look now instead of at the next idle poll."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                handled = await self.drain_once()
+            except Exception:
+                log.exception("the outbox sender failed; trying again shortly")
+                handled = 0
+            if handled or self._stopping:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=IDLE_POLL)
+
+    # --- draining --------------------------------------------------------------
+
+    async def drain_once(self, limit: int = 200) -> int:
+        """Release due scheduled broadcasts, then send one batch; the deliveries handled."""
+        outbox = self.services.repos.outbox
+        async with self._lock:
+            due = await outbox.next_scheduled()
+            if due is not None and due <= self.services.clock():
+                await outbox.release_due(self.services.clock())
+            batch = await outbox.pending_batch(limit)
+            recording: asyncio.Task[None] | None = None
+            try:
+                for delivery in batch:
+                    if self._stopping:
+                        break
+                    outcome = await self._deliver(delivery)
+                    if recording is not None:
+                        await recording
+                    recording = asyncio.create_task(outbox.record([outcome], self.services.clock()))
+                    if recording is not None and self._reported_due(delivery.broadcast_id):
+                        await recording
+                        recording = None
+                        await self._report(delivery.broadcast_id)
+            finally:
+                if recording is not None:
+                    await recording
+            for broadcast_id in await outbox.finish_completed(self.services.clock()):
+                await self._report(broadcast_id, final=True)
+            return len(batch)
+
+    async def drain(self) -> int:
+        """Send everything pending now (tests and the benchmark); the deliveries handled."""
+        total = 0
+        while handled := await self.drain_once():
+            total += handled
+        return total
+
+    async def _pace(self) -> None:
+        now = self.monotonic()
+        if self._next_slot > now:
+            await self.sleep(self._next_slot - now)
+        self._next_slot = max(now, self._next_slot) + self.interval
+
+    async def _deliver(self, delivery: PendingDelivery) -> Outcome:
+        i18n = self.services.i18n
+        notice = Notice(
+            broadcast_id=delivery.broadcast_id,
+            kind=delivery.kind,
+            text=delivery.text,
+            event_id=delivery.event_id,
+            survey_id=delivery.survey_id,
+            member_id=delivery.member_id,
+            chat_id=delivery.chat_id,
+            t=i18n.get(i18n.resolve(delivery.language, None)),
+            services=self.services,
+        )
+        try:
+            rendered = await render(notice)
+        except Exception as exc:
+            log.exception("could not render delivery %s (%s)", delivery.id, delivery.kind)
+            return Outcome(delivery.id, "failed", error=f"render: {type(exc).__name__}")
+        if rendered is None:
+            return Outcome(delivery.id, "skipped", error="no longer applies")
+        network_failures = 0
+        while True:
+            await self._pace()
+            try:
+                message = await self._send(delivery, rendered)
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                log.warning("Telegram asked to slow down: waiting %.0f s", seconds)
+                await self.sleep(seconds)
+                continue
+            except Forbidden as exc:
+                if delivery.member_id is not None:
+                    await self.services.repos.members.mark_unreachable(
+                        delivery.chat_id, self.services.clock()
+                    )
+                return Outcome(delivery.id, "unreachable", error=exc.message)
+            except BadRequest as exc:
+                return Outcome(delivery.id, "failed", error=exc.message)
+            except NetworkError as exc:
+                network_failures += 1
+                if network_failures >= NETWORK_ATTEMPTS:
+                    return Outcome(delivery.id, "failed", error=f"network: {exc.message}")
+                await self.sleep(2.0 ** (network_failures - 1))
+                continue
+            except TelegramError as exc:
+                return Outcome(delivery.id, "failed", error=exc.message)
+            return Outcome(delivery.id, "sent", telegram_message_id=message.message_id)
+
+    async def _send(self, delivery: PendingDelivery, rendered: Rendered) -> Message:
+        chat_id, thread = delivery.chat_id, delivery.message_thread_id
+        if delivery.media_kind is None or delivery.media_file_id is None:
+            return await self.bot.send_message(
+                chat_id, rendered.text, reply_markup=rendered.reply_markup, message_thread_id=thread
+            )
+        send_media = (
+            self.bot.send_photo if delivery.media_kind == "photo" else self.bot.send_document
+        )
+        if visible_length(rendered.text) <= CAPTION_MAX:
+            return await send_media(
+                chat_id,
+                delivery.media_file_id,
+                caption=rendered.text,
+                reply_markup=rendered.reply_markup,
+                message_thread_id=thread,
+            )
+        await send_media(chat_id, delivery.media_file_id, message_thread_id=thread)
+        return await self.bot.send_message(
+            chat_id, rendered.text, reply_markup=rendered.reply_markup, message_thread_id=thread
+        )
+
+    # --- the coordinator's live report -------------------------------------------
+
+    def _reported_due(self, broadcast_id: int) -> bool:
+        last = self._reported.get(broadcast_id)
+        return last is None or self.services.clock() - last >= REPORT_EVERY
+
+    async def _report(self, broadcast_id: int, *, final: bool = False) -> None:
+        """Edit the coordinator's status message in place (or send it when there is none)."""
+        self._reported[broadcast_id] = self.services.clock()
+        if final:
+            self._reported.pop(broadcast_id, None)
+        figures = await self.services.repos.outbox.figures(broadcast_id)
+        if figures is None or figures.report_chat_id is None:
+            return
+        t = await self._translator_of(figures.created_by)
+        text = report_text(t, figures, final=final)
+        try:
+            if figures.report_message_id is None:
+                message = await self.bot.send_message(figures.report_chat_id, text)
+                await self.services.repos.outbox.set_report_message(
+                    broadcast_id, message.message_id
+                )
+            else:
+                await self.bot.edit_message_text(
+                    text, chat_id=figures.report_chat_id, message_id=figures.report_message_id
+                )
+        except TelegramError as exc:  # a report is worth no retry; the next one replaces it
+            if "not modified" not in exc.message:
+                log.warning("could not update the report of broadcast %s: %s", broadcast_id, exc)
+
+    async def _translator_of(self, member_id: int | None) -> Translator:
+        i18n = self.services.i18n
+        member = await self.services.repos.members.by_id(member_id) if member_id else None
+        return i18n.get(i18n.resolve(member.language if member else None, None))
+
+
+def report_text(t: Translator, figures: Figures, *, final: bool) -> str:
+    """The status of a broadcast as its coordinator sees it."""
+    counts = t(
+        "✅ Sent: {sent}\n⏳ Pending: {pending}\n🚫 Unreachable (blocked the bot): {unreachable}\n"
+        "⚠️ Failed: {failed}",
+        sent=figures.sent,
+        pending=figures.pending,
+        unreachable=figures.unreachable,
+        failed=figures.failed,
+    )
+    if final:
+        head = t._n(
+            "📣 <b>Broadcast #{number} finished</b>: {count} recipient.",
+            "📣 <b>Broadcast #{number} finished</b>: {count} recipients.",
+            figures.recipients,
+            number=figures.broadcast_id,
+        )
+    else:
+        head = t._n(
+            "📣 <b>Broadcast #{number} is being sent</b> to {count} recipient…",
+            "📣 <b>Broadcast #{number} is being sent</b> to {count} recipients…",
+            figures.recipients,
+            number=figures.broadcast_id,
+        )
+    return f"{head}\n\n{counts}"

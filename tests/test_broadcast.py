@@ -1,0 +1,358 @@
+"""Announcements: composing, the audience and its opt-outs, the preview, delivery through the
+outbox (429, 403, network errors, a restart mid-way), scheduling, the live report, /broadcasts."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.factories import add_member, axis_id
+from tests.harness import Harness, Person
+
+COORDINATOR = 800
+
+
+async def _coordinator(harness: Harness, user_id: int = COORDINATOR, **kwargs: Any) -> Person:
+    kwargs.setdefault("axes", ("leadership",))
+    await add_member(harness.db, user_id, full_name="Cora Coord", role="coordinator", **kwargs)
+    return harness.person(user_id=user_id, first_name="Cora")
+
+
+async def _cluster(harness: Harness) -> dict[str, int]:
+    """Members of Innovation and Talent, and people who must not get an Innovation notice."""
+    db = harness.db
+    return {
+        "ana": await add_member(db, 101, full_name="Ana", axes=("innovation",)),
+        "beto": await add_member(db, 102, full_name="Beto", axes=("innovation", "talent")),
+        "carla": await add_member(db, 103, full_name="Carla", axes=("talent",)),
+        "muted": await add_member(db, 104, full_name="Muda", muted=("innovation",)),
+        "off": await add_member(db, 105, full_name="Off", notifications=False),
+        "pending": await add_member(db, 106, full_name="Pend", status="pending"),
+        "blocked": await add_member(db, 107, full_name="Blo", unreachable=True),
+    }
+
+
+def _text_update(person: Person, text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"message": person._message(text=text, entities=entities)}
+
+
+async def _compose_to_innovation(harness: Harness, cora: Person) -> None:
+    await cora.send("/broadcast")
+    text = "Asamblea el jueves: inscríbete aquí"
+    entities = [
+        {"type": "bold", "offset": 0, "length": 8},
+        {"type": "text_link", "offset": 31, "length": 4, "url": "https://clia.mx/a?x=1&y=2"},
+    ]
+    await harness.feed(_text_update(cora, text, entities))
+    await cora.tap("🎯 Miembros de ejes")
+    await cora.tap("💡 Innovación")
+    await cora.tap("Continuar ▶️")
+
+
+async def test_preview_shows_the_message_as_members_see_it_and_who_gets_it(
+    harness: Harness,
+) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    replies = await cora.send("/broadcast")
+    assert "Nuevo aviso" in replies.text
+    await harness.feed(
+        _text_update(cora, "Asamblea el jueves", [{"type": "bold", "offset": 0, "length": 8}])
+    )
+    await cora.tap("🎯 Miembros de ejes")
+    await cora.tap("💡 Innovación")
+    replies = await cora.tap("Continuar ▶️")
+    preview, control = replies.messages[-2], replies.messages[-1]
+    assert preview.html == "<b>Asamblea</b> el jueves"
+    assert "Destinatarios: miembros de 💡 Innovación" in control.text
+    # Ana and Beto; not the one who muted Innovation, turned everything off, is pending or blocked
+    assert "llegaría a 2 miembros" in control.text
+    assert [b["text"] for b in control.inline_buttons] == [
+        "📤 Enviar ahora",
+        "🕒 Programar",
+        "🎯 Cambiar destinatarios",
+        "✖ Cancelar",
+    ]
+    assert await harness.db.fetchval("SELECT count(*) FROM broadcasts") == 0
+
+
+async def test_send_now_delivers_once_to_each_recipient_with_a_live_report(
+    harness: Harness,
+) -> None:
+    ids = await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    replies = await cora.tap("📤 Enviar ahora")
+    assert "se está enviando</b> a 2 destinatarios" in replies.last.html
+    report_id = replies.last.params.get("message_id") or None
+    rows = await harness.db.fetchall("SELECT member_id, status FROM deliveries ORDER BY member_id")
+    assert [tuple(r) for r in rows] == [(ids["ana"], "pending"), (ids["beto"], "pending")]
+
+    delivered = await harness.drain()
+    to_members = [c for c in delivered.messages if c.chat_id in (101, 102)]
+    assert sorted(c.chat_id for c in to_members) == [101, 102]
+    assert all(
+        c.html
+        == '<b>Asamblea</b> el jueves: inscríbete <a href="https://clia.mx/a?x=1&amp;y=2">aquí</a>'
+        for c in to_members
+    )
+    final = [c for c in delivered.messages if c.chat_id == COORDINATOR][-1]
+    assert final.method == "editMessageText"
+    assert "Aviso #1 terminado</b>: 2 destinatarios" in final.html
+    assert "Enviados: 2" in final.text and "Pendientes: 0" in final.text
+    assert report_id is None  # the status message was sent, then edited in place
+    assert await harness.db.fetchval("SELECT status FROM broadcasts") == "done"
+    audit = await harness.db.fetchone("SELECT action, target_id, details FROM audit_log")
+    assert audit is not None and audit["action"] == "broadcast.send"
+    assert '"recipients": 2' in audit["details"]
+
+    assert (await harness.drain()).calls == []  # nothing is sent twice
+
+
+async def test_429_in_the_middle_waits_and_sends_the_same_message_again(harness: Harness) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    await cora.tap("📤 Enviar ahora")
+    harness.api.flood(chat_id=102, retry_after=7)
+    delivered = await harness.drain()
+    to_beto = [c for c in delivered.calls if c.chat_id == 102 and c.method == "sendMessage"]
+    assert [c.ok for c in to_beto] == [False, True]
+    assert to_beto[0].params["text"] == to_beto[1].params["text"]
+    assert 7 in harness.slept
+    assert await harness.db.fetchval("SELECT count(*) FROM deliveries WHERE status = 'sent'") == 2
+
+
+async def test_blocked_members_become_unreachable_and_are_not_retried(harness: Harness) -> None:
+    ids = await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    harness.api.block(101)
+    await cora.tap("📤 Enviar ahora")
+    delivered = await harness.drain()
+    assert len([c for c in delivered.calls if c.chat_id == 101]) == 1
+    status = await harness.db.fetchval(
+        "SELECT status FROM deliveries WHERE member_id = ?", (ids["ana"],)
+    )
+    assert status == "unreachable"
+    assert await harness.db.fetchval(
+        "SELECT unreachable_since IS NOT NULL FROM members WHERE id = ?", (ids["ana"],)
+    )
+    assert (await harness.drain()).calls == []
+    final = [c for c in delivered.messages if c.chat_id == COORDINATOR][-1]
+    assert "Inalcanzables (bloquearon el bot): 1" in final.text
+
+
+async def test_network_errors_are_retried_then_failed_with_the_reason(harness: Harness) -> None:
+    ids = await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    await cora.tap("📤 Enviar ahora")
+    harness.api.fail("sendMessage", chat_id=101, status=502, description="Bad Gateway", times=2)
+    harness.api.fail("sendMessage", chat_id=102, status=502, description="Bad Gateway", times=9)
+    await harness.drain()
+    rows = {
+        r["member_id"]: (r["status"], r["last_error"])
+        for r in await harness.db.fetchall("SELECT member_id, status, last_error FROM deliveries")
+    }
+    assert rows[ids["ana"]] == ("sent", None)  # third try went through
+    assert rows[ids["beto"]][0] == "failed"
+    assert "Bad Gateway" in rows[ids["beto"]][1]
+    assert harness.slept.count(1.0) >= 2 and 2.0 in harness.slept  # back-off
+
+
+async def test_a_restart_mid_broadcast_sends_each_recipient_exactly_one_message(
+    harness: Harness,
+) -> None:
+    people = [await add_member(harness.db, 300 + i, full_name=f"M{i}") for i in range(40)]
+    cora = await _coordinator(harness)
+    await cora.send("/broadcast")
+    await cora.send("Corte de agua en el parque industrial")
+    await cora.tap("🌐 Todos los miembros")
+    await cora.tap("📤 Enviar ahora")
+    assert len(people) == 40
+
+    harness.api.delay = 0.002  # each send takes a moment, so the stop comes mid-way
+    sender = harness.app.bot_data.services.outbox_sender  # type: ignore[union-attr]
+    sender.start()
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        if len(harness.api.sent(method="sendMessage")) > 10:
+            break
+    await harness.restart()  # graceful stop mid-way; a new Application on the same database
+    first_part = await harness.db.fetchval("SELECT count(*) FROM deliveries WHERE status='sent'")
+    assert 0 < first_part < 41
+    harness.api.delay = 0
+    await harness.drain()
+    per_chat: dict[int, int] = {}
+    for call in harness.api.sent(method="sendMessage"):
+        if call.text == "Corte de agua en el parque industrial":
+            per_chat[call.chat_id or 0] = per_chat.get(call.chat_id or 0, 0) + 1
+    expected = {chat: 1 for chat in range(300, 340)}
+    expected[COORDINATOR] = 2  # her preview, and her copy as a member
+    assert per_chat == expected
+
+
+async def test_replies_to_members_do_not_wait_behind_a_broadcast(harness: Harness) -> None:
+    for i in range(60):
+        await add_member(harness.db, 400 + i, full_name=f"M{i}")
+    cora = await _coordinator(harness)
+    await cora.send("/broadcast")
+    await cora.send("Aviso largo")
+    await cora.tap("🌐 Todos los miembros")
+    await cora.tap("📤 Enviar ahora")
+    harness.api.delay = 0.003
+    sender = harness.app.bot_data.services.outbox_sender  # type: ignore[union-attr]
+    sender.start()
+    await asyncio.sleep(0.02)
+    replies = await harness.person(user_id=400).send("/help")
+    assert "Lo que puedo hacer por ti" in replies.text
+    pending = await harness.db.fetchval("SELECT count(*) FROM deliveries WHERE status='pending'")
+    assert pending > 0  # answered while the broadcast was still going out
+    harness.api.delay = 0
+    await sender.stop()
+
+
+async def test_photo_with_caption_goes_out_as_a_photo(harness: Harness) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await cora.send("/broadcast")
+    photo = [{"file_id": "AgPhoto", "file_unique_id": "p9", "width": 900, "height": 600}]
+    await harness.feed({"message": cora._message(photo=photo, caption="Cartel del foro")})
+    await cora.tap("🎯 Miembros de ejes")
+    await cora.tap("🎓 Talento")
+    replies = await cora.tap("Continuar ▶️")
+    assert replies.messages[-2].method == "sendPhoto"
+    await cora.tap("📤 Enviar ahora")
+    delivered = await harness.drain()
+    photos = [c for c in delivered.calls if c.method == "sendPhoto"]
+    assert sorted(c.chat_id for c in photos) == [102, 103]
+    assert all(c.params["photo"] == "AgPhoto" and c.text == "Cartel del foro" for c in photos)
+
+
+async def test_bad_input_while_composing_is_answered_and_nothing_is_lost(
+    harness: Harness,
+) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await cora.send("/broadcast")
+    replies = await cora.send_sticker()
+    assert replies.texts == ["Envía el aviso como texto, foto o documento. /cancel para salir."]
+    photo = [{"file_id": "AgPhoto", "file_unique_id": "p9", "width": 9, "height": 6}]
+    replies = await harness.feed({"message": cora._message(photo=photo)})
+    assert "Agrega un texto al archivo" in replies.text
+    await cora.send("Texto bueno")
+    replies = await cora.send("otro texto")  # the audience is asked with buttons
+    assert replies.texts == ["Usa los botones de arriba, o /cancel para dejar el aviso."]
+    await harness.restart()  # the draft survives a restart
+    await cora.tap("🌐 Todos los miembros")
+    replies = await cora.send("/cancel")
+    assert replies.texts == ["Aviso cancelado; no se envió nada."]
+    assert await harness.db.fetchval("SELECT count(*) FROM broadcasts") == 0
+
+
+async def test_scheduled_broadcast_goes_out_at_its_time_with_the_audience_of_then(
+    harness: Harness,
+) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    await cora.tap("🕒 Programar")
+    replies = await cora.send("ayer")
+    assert "No pude leer esa fecha y hora" in replies.text
+    replies = await cora.send("24/11 18:00")  # now is 10:00 local on the 24th
+    assert "programado para el martes, 24 de noviembre de 2026, 18:00" in replies.text
+    assert await harness.db.fetchval("SELECT count(*) FROM deliveries") == 0
+    assert (await harness.drain()).calls == []
+    late = await add_member(harness.db, 150, full_name="Tardía", axes=("innovation",))
+    harness.clock.advance(hours=8)
+    delivered = await harness.drain()
+    assert sorted(c.chat_id for c in delivered.messages if c.chat_id != COORDINATOR) == [
+        101,
+        102,
+        150,
+    ]
+    assert late
+
+
+async def test_a_scheduled_broadcast_can_be_cancelled_from_the_list(harness: Harness) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    await cora.tap("🕒 Programar")
+    await cora.send("25/11 09:00")
+    replies = await cora.send("/broadcasts")
+    assert "programado para el 25 nov 2026, 09:00" in replies.text
+    replies = await cora.tap("✖ Cancelar #1")
+    assert "quedó cancelado" in replies.text
+    harness.clock.advance(days=2)
+    assert (await harness.drain()).calls == []
+    replies = await cora.tap("✖ Cancelar #1")
+    assert replies.alerts[-1] == "Ya se envió; no se puede cancelar."
+    assert (
+        await harness.db.fetchval(
+            "SELECT count(*) FROM audit_log WHERE action = 'broadcast.cancel'"
+        )
+        == 1
+    )
+
+
+async def test_broadcast_list_shows_figures_and_exports_what_did_not_arrive(
+    harness: Harness,
+) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    harness.api.block(102)
+    await cora.tap("📤 Enviar ahora")
+    await harness.drain()
+    replies = await cora.send("/broadcasts")
+    assert "✅ 1 enviados · ⏳ 0 pendientes · 🚫 1 inalcanzables · ⚠️ 0 fallidos" in replies.text
+    assert "Asamblea el jueves: inscríbete aquí" in replies.text
+    replies = await cora.tap("📄 No entregados #1 (CSV)")
+    document = replies.last
+    assert document.method == "sendDocument"
+    content = document.files["document"][1].decode("utf-8-sig")
+    assert content.splitlines() == [
+        "name,organization,status,reason",
+        "Beto,Flex,unreachable,Forbidden: bot was blocked by the user",
+    ]
+
+
+async def test_scoped_coordinator_may_address_only_their_axes(harness: Harness) -> None:
+    await _cluster(harness)
+    sara = await _coordinator(harness, user_id=810)
+    await harness.db.execute(
+        "INSERT INTO coordinator_axes (member_id, axis_id) SELECT id, ? FROM members"
+        " WHERE telegram_user_id = 810",
+        (await axis_id(harness.db, "talent"),),
+    )
+    await sara.send("/broadcast")
+    replies = await sara.send("Solo talento")
+    labels = replies.last.inline_buttons
+    assert [b["text"] for b in labels] == [
+        "🎯 Miembros de ejes",
+        "👥 Un grupo de trabajo",
+        "📅 Quienes respondieron a un evento",
+        "✖ Cancelar",
+    ]
+    replies = await sara.tap_data("bc:a:everyone")  # forged: not offered to her
+    assert replies.alerts == [
+        "⛔ Tú coordinas otros ejes; este lo gestionan sus propios coordinadores."
+    ]
+    replies = await sara.tap("🎯 Miembros de ejes")
+    assert replies.last.inline_buttons[0]["text"] == "🎓 Talento"
+    assert "💡 Innovación" not in str(replies.last.inline_buttons)
+    assert await harness.db.fetchval("SELECT count(*) FROM broadcasts") == 0
+
+
+async def test_a_coordinator_demoted_mid_form_cannot_send(harness: Harness) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    await harness.db.execute(
+        "UPDATE members SET role = 'member' WHERE telegram_user_id = ?", (COORDINATOR,)
+    )
+    replies = await cora.tap("📤 Enviar ahora")
+    assert replies.alerts == ["⛔ Solo los coordinadores del clúster pueden hacer esto."]
+    assert await harness.db.fetchval("SELECT count(*) FROM broadcasts") == 0
