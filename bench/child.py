@@ -21,6 +21,7 @@ async def _bot(database: Path, work: bool) -> None:
     api = InstantBotAPI()
     app = await start_bot(bench_settings(database), api)
     print("READY", flush=True)
+    app.bot_data.services.outbox_sender.interval = 0.0  # type: ignore[union-attr]  # unpaced
     try:
         if work:
             from bench.workloads import broadcast_to_everyone

@@ -222,9 +222,9 @@ def bench_settings(database: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-async def start_bot(settings: Settings, request: InstantBotAPI) -> App:
+async def start_bot(settings: Settings, request: BaseRequest, *, sender_loop: bool = True) -> App:
     """The real bot, assembled and started as `clia-bot run` does, minus the polling."""
-    app = build_application(settings, request=request)
+    app = build_application(settings, request=request, sender_loop=sender_loop)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)

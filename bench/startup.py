@@ -67,11 +67,10 @@ def memory(database: Path) -> Row:
 
 
 def run() -> list[Row]:
-    """Start-up now; memory joins once the broadcast sender has landed."""
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "cluster.db"
         dataset.build(database)
-        return [startup(database)]
+        return [startup(database), memory(database)]
 
 
 if __name__ == "__main__":

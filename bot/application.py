@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import httpx
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -14,7 +14,6 @@ from telegram.ext import (
     ApplicationBuilder,
     ContextTypes,
     Defaults,
-    ExtBot,
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -78,11 +77,10 @@ def build_application(
     )
     services.sender = Sender(
         services,
-        ExtBot(
+        Bot(
             settings.token or OFFLINE_TOKEN,
             base_url=f"{settings.telegram_api_base_url}/bot",
             base_file_url=f"{settings.telegram_api_base_url}/file/bot",
-            defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
             request=request or _http_request(8),
         ),
         rate=settings.broadcast_rate,

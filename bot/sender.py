@@ -10,11 +10,15 @@ language at send time (bot/notices.py), sends it, and records the outcome:
 - network errors and timeouts: retried with back-off, then failed with the reason;
 - any other refusal (a chat that no longer exists…): failed with Telegram's reason.
 
-It sends through its own Bot, without the Application's rate limiter, pacing
-itself at BROADCAST_RATE: interactive replies never queue behind a broadcast.
-A row is marked sent in a transaction that completes before the next-but-one
-message goes out, so a crash can repeat at most the message in flight; after a
-restart only rows still pending are sent. Scheduled broadcasts are released
+It sends through its own plain Bot (HTML parse mode given per call), without the
+Application's rate limiter and defaults, pacing itself at BROADCAST_RATE:
+interactive replies never queue behind a broadcast.
+Outcomes are committed while the sender waits for its next slot anyway, so at
+Telegram's pace every row is marked before the next message goes out; only when
+sending faster than it can wait (benchmarks, a high BROADCAST_RATE) are up to
+RECORD_BATCH outcomes, at most RECORD_DELAY old, committed together. A crash can
+therefore repeat only the messages of that last moment; after a restart only rows
+still pending are sent. Scheduled broadcasts are released
 here too, when their time comes (the database is the schedule).
 """
 
@@ -31,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from telegram import Bot, Message
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.i18n import Translator
@@ -46,6 +51,9 @@ IDLE_POLL = 1.0  # seconds between looks at the outbox when nothing is pending
 REPORT_EVERY = timedelta(seconds=5)  # the coordinator's status message, at most this often
 NETWORK_ATTEMPTS = 4  # tries of one message through network errors before it is failed
 CAPTION_MAX = 1024
+RECORD_BATCH = 256  # outcomes committed together at most…
+RECORD_DELAY = 0.05  # …and at most this many seconds after the first of them
+RECORD_IN_WAIT = 0.01  # a wait for the next slot at least this long commits what is kept
 _TAGS = re.compile(r"<[^>]+>")
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -62,7 +70,10 @@ class Sender:
     def __init__(self, services: Services, bot: Bot, *, rate: float) -> None:
         self.services = services
         self.bot = bot
-        self.interval = 1.0 / rate
+        # Slots 1/(rate-1) apart, kept on schedule when a send is a little late: no
+        # second ever holds more than `rate` sends, yet the small delays of sleeping
+        # do not add up (see _pace).
+        self.interval = 1.0 / max(rate - 1.0, rate / 2.0)
         self.sleep: Sleep = asyncio.sleep  # tests replace it to move a fake clock
         self.monotonic: Callable[[], float] = time.monotonic
         self._next_slot = 0.0
@@ -71,6 +82,9 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._reported: dict[int, datetime] = {}
+        self._outcomes: list[Outcome] = []
+        self._oldest_outcome = 0.0
+        self._recording: asyncio.Task[None] | None = None
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -106,7 +120,7 @@ class Sender:
 
     # --- draining --------------------------------------------------------------
 
-    async def drain_once(self, limit: int = 200) -> int:
+    async def drain_once(self, limit: int = 500) -> int:
         """Release due scheduled broadcasts, then send one batch; the deliveries handled."""
         outbox = self.services.repos.outbox
         async with self._lock:
@@ -114,22 +128,16 @@ class Sender:
             if due is not None and due <= self.services.clock():
                 await outbox.release_due(self.services.clock())
             batch = await outbox.pending_batch(limit)
-            recording: asyncio.Task[None] | None = None
             try:
                 for delivery in batch:
                     if self._stopping:
                         break
-                    outcome = await self._deliver(delivery)
-                    if recording is not None:
-                        await recording
-                    recording = asyncio.create_task(outbox.record([outcome], self.services.clock()))
-                    if recording is not None and self._reported_due(delivery.broadcast_id):
-                        await recording
-                        recording = None
+                    self._keep(await self._deliver(delivery))
+                    if self._reported_due(delivery.broadcast_id):
+                        await self._flush()
                         await self._report(delivery.broadcast_id)
             finally:
-                if recording is not None:
-                    await recording
+                await self._flush()
             for broadcast_id in await outbox.finish_completed(self.services.clock()):
                 await self._report(broadcast_id, final=True)
             return len(batch)
@@ -141,11 +149,46 @@ class Sender:
             total += handled
         return total
 
+    def _keep(self, outcome: Outcome) -> None:
+        if not self._outcomes:
+            self._oldest_outcome = self.monotonic()
+        self._outcomes.append(outcome)
+
+    async def _flush(self, *, wait: bool = True) -> None:
+        """Commit the outcomes kept so far in one transaction.
+
+        Without `wait` the commit runs while the next message is sent (one commit
+        in flight at a time); `drain_once` always ends with everything committed.
+        """
+        if self._recording is not None:
+            recording, self._recording = self._recording, None
+            await recording
+        outcomes, self._outcomes = self._outcomes, []
+        if not outcomes:
+            return
+        recording = asyncio.create_task(
+            self.services.repos.outbox.record(outcomes, self.services.clock())
+        )
+        if wait:
+            await recording
+        else:
+            self._recording = recording
+
     async def _pace(self) -> None:
+        """Wait for the next slot of the rate; commit outcomes meanwhile when there is time."""
         now = self.monotonic()
+        if self._outcomes and (
+            self._next_slot - now >= RECORD_IN_WAIT
+            or len(self._outcomes) >= RECORD_BATCH
+            or now - self._oldest_outcome >= RECORD_DELAY
+        ):
+            await self._flush(wait=self._next_slot - now >= RECORD_IN_WAIT)
+            now = self.monotonic()
         if self._next_slot > now:
             await self.sleep(self._next_slot - now)
-        self._next_slot = max(now, self._next_slot) + self.interval
+            now = self.monotonic()
+        late = now - self._next_slot
+        self._next_slot = (self._next_slot if late < self.interval else now) + self.interval
 
     async def _deliver(self, delivery: PendingDelivery) -> Outcome:
         i18n = self.services.i18n
@@ -200,7 +243,11 @@ class Sender:
         chat_id, thread = delivery.chat_id, delivery.message_thread_id
         if delivery.media_kind is None or delivery.media_file_id is None:
             return await self.bot.send_message(
-                chat_id, rendered.text, reply_markup=rendered.reply_markup, message_thread_id=thread
+                chat_id,
+                rendered.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=rendered.reply_markup,
+                message_thread_id=thread,
             )
         send_media = (
             self.bot.send_photo if delivery.media_kind == "photo" else self.bot.send_document
@@ -210,12 +257,17 @@ class Sender:
                 chat_id,
                 delivery.media_file_id,
                 caption=rendered.text,
+                parse_mode=ParseMode.HTML,
                 reply_markup=rendered.reply_markup,
                 message_thread_id=thread,
             )
         await send_media(chat_id, delivery.media_file_id, message_thread_id=thread)
         return await self.bot.send_message(
-            chat_id, rendered.text, reply_markup=rendered.reply_markup, message_thread_id=thread
+            chat_id,
+            rendered.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=rendered.reply_markup,
+            message_thread_id=thread,
         )
 
     # --- the coordinator's live report -------------------------------------------
@@ -236,13 +288,18 @@ class Sender:
         text = report_text(t, figures, final=final)
         try:
             if figures.report_message_id is None:
-                message = await self.bot.send_message(figures.report_chat_id, text)
+                message = await self.bot.send_message(
+                    figures.report_chat_id, text, parse_mode=ParseMode.HTML
+                )
                 await self.services.repos.outbox.set_report_message(
                     broadcast_id, message.message_id
                 )
             else:
                 await self.bot.edit_message_text(
-                    text, chat_id=figures.report_chat_id, message_id=figures.report_message_id
+                    text,
+                    chat_id=figures.report_chat_id,
+                    message_id=figures.report_message_id,
+                    parse_mode=ParseMode.HTML,
                 )
         except TelegramError as exc:  # a report is worth no retry; the next one replaces it
             if "not modified" not in exc.message:
