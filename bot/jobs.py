@@ -35,3 +35,14 @@ def schedule_all(application: Application[Any, Ctx, Any, Any, Any, Any]) -> None
         time=MAINTENANCE_TIME.replace(tzinfo=services.settings.tz),
         name="db-optimize",
     )
+    for job in job_queue.get_jobs_by_name("event-reminders"):
+        job.schedule_removal()
+    # Reminders are derived from the database each minute (and right at start-up), so a
+    # restart loses none; each one is queued once, under a key of event, start and lead.
+    job_queue.run_repeating(remind_events, interval=60, first=0, name="event-reminders")
+
+
+async def remind_events(context: Ctx) -> None:
+    from handlers.events import remind_due
+
+    await remind_due(context)

@@ -91,3 +91,33 @@ def show(moment: datetime, *, tz: ZoneInfo, language: str) -> str:
 def show_short(moment: datetime, *, tz: ZoneInfo, language: str) -> str:
     """`28 nov 2026, 18:00` — for lists and reports."""
     return format_datetime(moment.astimezone(tz), "d MMM y, HH:mm", locale=language)
+
+
+SERIES_LENGTH = 6  # a recurring meeting is created with this many dates
+
+
+def series_starts(
+    first: datetime, rule: str, *, tz: ZoneInfo, count: int = SERIES_LENGTH
+) -> list[datetime]:
+    """The later starts of a series after `first` (UTC), computed on the local calendar.
+
+    weekly, biweekly, or monthly_weekday: the same weekday of the month as the first
+    date (the 2nd Tuesday…; a 5th weekday becomes the month's last).
+    """
+    local = first.astimezone(tz)
+    starts: list[datetime] = []
+    for n in range(1, count):
+        if rule == "weekly":
+            moment = local + timedelta(weeks=n)
+        elif rule == "biweekly":
+            moment = local + timedelta(weeks=2 * n)
+        else:
+            nth = (local.day - 1) // 7
+            year, month = divmod(local.month - 1 + n, 12)
+            day = datetime(local.year + year, month + 1, 1, local.hour, local.minute, tzinfo=tz)
+            day += timedelta(days=(local.weekday() - day.weekday()) % 7)
+            moment = day + timedelta(weeks=nth)
+            while moment.month != day.month:
+                moment -= timedelta(weeks=1)
+        starts.append(moment.replace(tzinfo=tz).astimezone(UTC))
+    return starts

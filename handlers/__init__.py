@@ -10,9 +10,10 @@ and a handler raising ApplicationHandlerStop ends the update.
    0  features, in this order:
         reachability (my_chat_member), the community group's join requests,
         the member form (sign-up via /start and profile edits: before the common
-        /start so that newcomers enter it), the broadcast form, common commands,
+        /start so that newcomers enter it), the broadcast and event forms, common commands,
         language, profile and notifications, privacy rights, coordinators' approval
-        tools, admins' roles and audit log, the list of broadcasts, the main menu,
+        tools, admins' roles and audit log, the list of broadcasts, events and working
+        groups, the main menu,
         and last the fallbacks (unknown commands, unexpected messages, expired
         buttons), which see only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
@@ -34,7 +35,10 @@ from handlers import (
     common,
     community,
     errors,
+    event_form,
+    events,
     flood,
+    groups,
     language,
     menu,
     privacy,
@@ -57,6 +61,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     skip_labels = sorted({i18n.get(lang).label(signup.SKIP) for lang in i18n.languages})
     application.add_handler(signup.conversation(skip_labels), group=0)
     application.add_handler(broadcast.conversation(), group=0)
+    application.add_handler(event_form.conversation(), group=0)
     application.add_handlers(common.handlers(), group=0)
     application.add_handlers(language.handlers(), group=0)
     application.add_handlers(profile.handlers(), group=0)
@@ -64,6 +69,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(approval.handlers(), group=0)
     application.add_handlers(roles.handlers(), group=0)
     application.add_handlers(broadcast.handlers(), group=0)
+    application.add_handlers(events.handlers(), group=0)
+    application.add_handlers(groups.handlers(), group=0)
+    events.register_notices_and_links()
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(common.fallbacks(), group=0)  # keep last
 

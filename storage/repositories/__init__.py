@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from storage.database import Database
 from storage.repositories.audit import AuditRepository
+from storage.repositories.events import EventRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
@@ -25,6 +26,7 @@ class Repositories:
     invitations: InvitationRepository
     persistence: PersistenceRepository
     targets: TargetRepository
+    events: EventRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -36,4 +38,5 @@ class Repositories:
             invitations=InvitationRepository(db),
             persistence=PersistenceRepository(db),
             targets=TargetRepository(db),
+            events=EventRepository(db),
         )

@@ -1,0 +1,393 @@
+"""Events, working-group meetings, answers (RSVP), waiting lists, attendance, working groups
+and the community group's topics: the SQL behind handlers/events.py and handlers/groups.py."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from storage.database import Database
+from storage.models import from_db_time, to_db_time
+
+Answer = Literal["going", "maybe", "declined", "waitlisted"]
+Rule = Literal["weekly", "biweekly", "monthly_weekday"]
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    kind: str
+    axis_id: int
+    axis_code: str
+    group_id: int | None
+    group_name: str | None
+    series_id: int | None
+    title: str
+    description: str | None
+    starts_at: datetime
+    ends_at: datetime
+    place: str | None
+    online_url: str | None
+    capacity: int | None
+    status: str
+    checkin_token: str | None
+
+    def started(self, now: datetime) -> bool:
+        return now >= self.starts_at
+
+
+@dataclass(frozen=True)
+class Counts:
+    going: int = 0
+    maybe: int = 0
+    declined: int = 0
+    waitlisted: int = 0
+    checked_in: int = 0
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    answer: Answer  # what was stored (going may become waitlisted)
+    promoted: int | None  # a member moved up from the waiting list, to be told
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    kind: Literal["event", "meeting"]
+    axis_id: int
+    group_id: int | None
+    title: str
+    description: str | None
+    starts_at: datetime
+    ends_at: datetime
+    place: str | None
+    online_url: str | None
+    capacity: int | None
+    rule: Rule | None = None
+    occurrences: tuple[datetime, ...] = ()  # a series' later starts (bot.when.series_starts)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    member_id: int
+    full_name: str | None
+    organization: str | None
+    answer: str | None
+    checked_in_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    axis_id: int
+    axis_code: str
+    name: str
+    description: str | None
+    members: int
+
+
+_EVENT = (
+    "SELECT e.id, e.kind, e.axis_id, a.code, e.group_id, g.name, e.series_id, e.title,"
+    " e.description, e.starts_at, e.ends_at, e.place, e.online_url, e.capacity, e.status,"
+    " e.checkin_token FROM events e JOIN axes a ON a.id = e.axis_id"
+    " LEFT JOIN working_groups g ON g.id = e.group_id"
+)
+
+
+def _event(row: tuple[object, ...]) -> Event:
+    values = list(row)
+    values[9] = from_db_time(str(values[9]))
+    values[10] = from_db_time(str(values[10]))
+    return Event(*values)  # type: ignore[arg-type]
+
+
+class EventRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- events ----------------------------------------------------------------------
+
+    async def create(self, new: NewEvent, created_by: int | None, now: datetime) -> list[int]:
+        """Publish the event (and a series' next occurrences); their ids, first one first."""
+        stamp = to_db_time(now)
+        starts = [new.starts_at, *new.occurrences]
+        series_id = None
+        duration = new.ends_at - new.starts_at
+        async with self.db.transaction() as conn:
+            if new.rule is not None:
+                cursor = await conn.execute(
+                    "INSERT INTO event_series (rule, created_by, created_at) VALUES (?, ?, ?)",
+                    (new.rule, created_by, stamp),
+                )
+                series_id = cursor.lastrowid
+            ids = []
+            for start in starts:
+                cursor = await conn.execute(
+                    "INSERT INTO events (kind, axis_id, group_id, series_id, title, description,"
+                    " starts_at, ends_at, place, online_url, capacity, status, checkin_token,"
+                    " created_by, created_at, updated_at, published_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?)",
+                    (
+                        new.kind,
+                        new.axis_id,
+                        new.group_id,
+                        series_id,
+                        new.title,
+                        new.description,
+                        to_db_time(start),
+                        to_db_time(start + duration),
+                        new.place,
+                        new.online_url,
+                        new.capacity,
+                        secrets.token_urlsafe(12),
+                        created_by,
+                        stamp,
+                        stamp,
+                        stamp,
+                    ),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+        return ids
+
+    async def get(self, event_id: int) -> Event | None:
+        row = await self.db.fetchone(f"{_EVENT} WHERE e.id = ?", (event_id,))
+        return _event(tuple(row)) if row else None
+
+    async def by_checkin_token(self, token: str) -> Event | None:
+        row = await self.db.fetchone(f"{_EVENT} WHERE e.checkin_token = ?", (token,))
+        return _event(tuple(row)) if row else None
+
+    async def upcoming(
+        self, now: datetime, member_id: int | None = None, limit: int = 10
+    ) -> list[Event]:
+        """Published events not yet ended; with `member_id`, those of the member's axes and
+        the meetings of their working groups."""
+        params: list[object] = [to_db_time(now)]
+        mine = ""
+        if member_id is not None:
+            mine = (
+                " AND ((e.kind = 'event' AND e.axis_id IN (SELECT axis_id FROM member_axes"
+                " WHERE member_id = ?)) OR e.group_id IN (SELECT group_id FROM"
+                " working_group_members WHERE member_id = ?))"
+            )
+            params += [member_id, member_id]
+        rows = await self.db.fetchall(
+            f"{_EVENT} WHERE e.status = 'published' AND e.ends_at > ?{mine}"
+            " ORDER BY e.starts_at LIMIT ?",
+            [*params, limit],
+        )
+        return [_event(tuple(r)) for r in rows]
+
+    async def answered(self, member_id: int, now: datetime) -> list[tuple[Event, str]]:
+        """Upcoming events the member said Going or Maybe to (or waits for), with the answer."""
+        rows = await self.db.fetchall(
+            f"{_EVENT.replace('SELECT e.id', 'SELECT r.answer, e.id')}"
+            " JOIN rsvps r ON r.event_id = e.id AND r.member_id = ?"
+            " WHERE e.status = 'published' AND e.ends_at > ? AND r.answer <> 'declined'"
+            " ORDER BY e.starts_at",
+            (member_id, to_db_time(now)),
+        )
+        return [(_event(tuple(r)[1:]), str(r[0])) for r in rows]
+
+    async def reschedule(self, event_id: int, starts_at: datetime, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE events SET ends_at = strftime('%Y-%m-%dT%H:%M:%SZ', ?, '+' ||"
+                " CAST(round((julianday(ends_at) - julianday(starts_at)) * 86400) AS INTEGER)"
+                " || ' seconds'),"
+                " starts_at = ?, updated_at = ? WHERE id = ?",
+                (to_db_time(starts_at), to_db_time(starts_at), to_db_time(now), event_id),
+            )
+
+    async def set_place(
+        self, event_id: int, place: str | None, online_url: str | None, now: datetime
+    ) -> None:
+        await self.db.execute(
+            "UPDATE events SET place = ?, online_url = ?, updated_at = ? WHERE id = ?",
+            (place, online_url, to_db_time(now), event_id),
+        )
+
+    async def cancel(self, event_id: int, now: datetime) -> bool:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE events SET status = 'cancelled', cancelled_at = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'published'",
+                (to_db_time(now), to_db_time(now), event_id),
+            )
+            return cursor.rowcount > 0
+
+    # --- answers -----------------------------------------------------------------------
+
+    async def counts(self, event_id: int) -> Counts:
+        row = await self.db.fetchone(
+            "SELECT going, maybe, declined, waitlisted, checked_in FROM v_event_attendance"
+            " WHERE event_id = ?",
+            (event_id,),
+        )
+        return Counts(*row) if row else Counts()
+
+    async def answer_of(self, event_id: int, member_id: int) -> str | None:
+        value = await self.db.fetchval(
+            "SELECT answer FROM rsvps WHERE event_id = ? AND member_id = ?", (event_id, member_id)
+        )
+        return str(value) if value else None
+
+    async def answer(
+        self, event: Event, member_id: int, answer: Answer, now: datetime
+    ) -> RsvpResult:
+        """Store an answer; Going beyond capacity waits; a freed seat goes to the first waiting."""
+        stamp = to_db_time(now)
+        async with self.db.transaction() as conn:
+            before = await self.db.fetchval(
+                "SELECT answer FROM rsvps WHERE event_id = ? AND member_id = ?",
+                (event.id, member_id),
+            )
+            stored: Answer = answer
+            if answer == "going" and before not in ("going",) and event.capacity is not None:
+                going = await self.db.fetchval(
+                    "SELECT count(*) FROM rsvps WHERE event_id = ? AND answer = 'going'",
+                    (event.id,),
+                )
+                if int(going) >= event.capacity:
+                    stored = "waitlisted"
+            if before == stored:
+                return RsvpResult(stored, None)
+            keep_place = before == "waitlisted" and stored == "waitlisted"
+            await conn.execute(
+                "INSERT INTO rsvps (event_id, member_id, answer, answered_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (event_id, member_id) DO UPDATE SET answer = excluded.answer,"
+                " answered_at = CASE WHEN ? THEN answered_at ELSE excluded.answered_at END",
+                (event.id, member_id, stored, stamp, keep_place),
+            )
+            promoted = None
+            if before == "going" and stored != "going" and event.capacity is not None:
+                first = await self.db.fetchval(
+                    "SELECT member_id FROM rsvps WHERE event_id = ? AND answer = 'waitlisted'"
+                    " ORDER BY answered_at, member_id LIMIT 1",
+                    (event.id,),
+                )
+                if first is not None:
+                    await conn.execute(
+                        "UPDATE rsvps SET answer = 'going', answered_at = ?"
+                        " WHERE event_id = ? AND member_id = ?",
+                        (stamp, event.id, first),
+                    )
+                    promoted = int(first)
+            return RsvpResult(stored, promoted)
+
+    # --- attendance --------------------------------------------------------------------
+
+    async def check_in(
+        self, event_id: int, member_id: int, now: datetime, method: str, marked_by: int | None
+    ) -> bool:
+        """Mark the member present; False if they were already."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO attendance (event_id, member_id, checked_in_at, method, marked_by)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (event_id, member_id, to_db_time(now), method, marked_by),
+            )
+            return cursor.rowcount > 0
+
+    async def attendees(self, event_id: int) -> list[Attendee]:
+        """Everyone who answered or checked in, by answer then name."""
+        rows = await self.db.fetchall(
+            "SELECT m.id, m.full_name, o.name, r.answer, t.checked_in_at FROM members m"
+            " LEFT JOIN organizations o ON o.id = m.organization_id"
+            " LEFT JOIN rsvps r ON r.event_id = ? AND r.member_id = m.id"
+            " LEFT JOIN attendance t ON t.event_id = ? AND t.member_id = m.id"
+            " WHERE r.member_id IS NOT NULL OR t.member_id IS NOT NULL"
+            " ORDER BY CASE r.answer WHEN 'going' THEN 0 WHEN 'waitlisted' THEN 1"
+            " WHEN 'maybe' THEN 2 WHEN 'declined' THEN 3 ELSE 4 END, m.full_name",
+            (event_id, event_id),
+        )
+        return [
+            Attendee(r[0], r[1], r[2], r[3], from_db_time(r[4]) if r[4] else None) for r in rows
+        ]
+
+    # --- reminders ---------------------------------------------------------------------
+
+    async def starting_between(self, start: datetime, end: datetime) -> list[Event]:
+        rows = await self.db.fetchall(
+            f"{_EVENT} WHERE e.status = 'published' AND e.starts_at > ? AND e.starts_at <= ?"
+            " ORDER BY e.starts_at",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [_event(tuple(r)) for r in rows]
+
+    # --- working groups ----------------------------------------------------------------
+
+    async def groups(self, axis_ids: frozenset[int] = frozenset()) -> list[Group]:
+        where = ""
+        params: list[object] = []
+        if axis_ids:
+            where = f" AND g.axis_id IN ({','.join('?' for _ in axis_ids)})"
+            params = list(axis_ids)
+        rows = await self.db.fetchall(
+            "SELECT g.id, g.axis_id, a.code, g.name, g.description,"
+            " (SELECT count(*) FROM working_group_members w WHERE w.group_id = g.id)"
+            " FROM working_groups g JOIN axes a ON a.id = g.axis_id"
+            f" WHERE g.archived_at IS NULL{where} ORDER BY a.position, g.name",
+            params,
+        )
+        return [Group(*r) for r in rows]
+
+    async def group(self, group_id: int) -> Group | None:
+        rows = [g for g in await self.groups() if g.id == group_id]
+        return rows[0] if rows else None
+
+    async def member_groups(self, member_id: int) -> frozenset[int]:
+        rows = await self.db.fetchall(
+            "SELECT group_id FROM working_group_members WHERE member_id = ?", (member_id,)
+        )
+        return frozenset(int(r[0]) for r in rows)
+
+    async def create_group(
+        self, axis_id: int, name: str, created_by: int | None, now: datetime
+    ) -> int | None:
+        """None when the axis already has a group of that name."""
+        existing = await self.db.fetchval(
+            "SELECT id FROM working_groups WHERE axis_id = ? AND name = ?", (axis_id, name)
+        )
+        if existing is not None:
+            return None
+        return await self.db.execute(
+            "INSERT INTO working_groups (axis_id, name, created_by, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (axis_id, name, created_by, to_db_time(now)),
+        )
+
+    async def join(self, group_id: int, member_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO working_group_members (group_id, member_id, joined_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (group_id, member_id, to_db_time(now)),
+        )
+
+    async def leave(self, group_id: int, member_id: int) -> None:
+        await self.db.execute(
+            "DELETE FROM working_group_members WHERE group_id = ? AND member_id = ?",
+            (group_id, member_id),
+        )
+
+    # --- the community group's topics --------------------------------------------------
+
+    async def bind_topic(
+        self, axis_id: int, chat_id: int, thread_id: int, bound_by: int | None, now: datetime
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO community_topics (axis_id, chat_id, message_thread_id, bound_by,"
+            " bound_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (axis_id) DO UPDATE SET"
+            " chat_id = excluded.chat_id, message_thread_id = excluded.message_thread_id,"
+            " bound_by = excluded.bound_by, bound_at = excluded.bound_at",
+            (axis_id, chat_id, thread_id, bound_by, to_db_time(now)),
+        )
+
+    async def topic(self, axis_id: int) -> tuple[int, int] | None:
+        row = await self.db.fetchone(
+            "SELECT chat_id, message_thread_id FROM community_topics WHERE axis_id = ?",
+            (axis_id,),
+        )
+        return (int(row[0]), int(row[1])) if row else None
