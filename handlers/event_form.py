@@ -499,6 +499,8 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
 async def _managed_event(update: Update, context: Ctx) -> Event | None:
     query = update.callback_query
     assert query is not None and query.data is not None
+    if not await allowed(update, context, "coordinator"):
+        return None
     event = await context.services.repos.events.get(int(query.data.split(":")[1]))
     if event is None or event.status != "published":
         await query.answer(

@@ -215,6 +215,9 @@ async def tapped(update: Update, context: Ctx) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     _prefix, event_id, action = query.data.split(":")
+    staff_tool = action in ("at", "qr") or action.startswith("mk")
+    if staff_tool and not await allowed(update, context, "coordinator"):
+        return
     event = await context.services.repos.events.get(int(event_id))
     if event is None:
         await query.answer(

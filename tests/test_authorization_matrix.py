@@ -69,6 +69,12 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("bl:p:0", "coordinator"),
         ("bl:csv:1", "coordinator"),
         ("bl:x:1", "coordinator"),
+        ("ev:1:rs", "coordinator"),
+        ("ev:1:pl", "coordinator"),
+        ("ev:1:cx", "coordinator"),
+        ("ev:1:at", "coordinator"),
+        ("ev:1:qr", "coordinator"),
+        (f"ev:1:mk{member}", "coordinator"),
     ]
 
 
