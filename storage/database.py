@@ -30,6 +30,7 @@ _PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA secure_delete=ON",  # deleted rows (drafts of anonymous answers) are zeroed
 )
 
 Row = aiosqlite.Row

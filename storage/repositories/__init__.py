@@ -12,6 +12,7 @@ from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.persistence import PersistenceRepository
 from storage.repositories.reference import ReferenceRepository
+from storage.repositories.surveys import SurveyRepository
 from storage.repositories.targets import TargetRepository
 
 
@@ -27,6 +28,7 @@ class Repositories:
     persistence: PersistenceRepository
     targets: TargetRepository
     events: EventRepository
+    surveys: SurveyRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -39,4 +41,5 @@ class Repositories:
             persistence=PersistenceRepository(db),
             targets=TargetRepository(db),
             events=EventRepository(db),
+            surveys=SurveyRepository(db),
         )
