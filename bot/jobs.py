@@ -40,9 +40,19 @@ def schedule_all(application: Application[Any, Ctx, Any, Any, Any, Any]) -> None
     # Reminders are derived from the database each minute (and right at start-up), so a
     # restart loses none; each one is queued once, under a key of event, start and lead.
     job_queue.run_repeating(remind_events, interval=60, first=0, name="event-reminders")
+    for job in job_queue.get_jobs_by_name("survey-closing"):
+        job.schedule_removal()
+    job_queue.run_repeating(close_surveys, interval=60, first=0, name="survey-closing")
 
 
 async def remind_events(context: Ctx) -> None:
     from handlers.events import remind_due
 
     await remind_due(context)
+
+
+async def close_surveys(context: Ctx) -> None:
+    """Surveys close by themselves at their closing time (checked each minute)."""
+    from handlers.survey_admin import close_due
+
+    await close_due(context)

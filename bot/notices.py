@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Message
 
 from bot.i18n import Translator
 from bot.services import Services
@@ -34,9 +34,19 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class PollSpec:
+    """A native Telegram poll (not anonymous, so each answer tells who gave it)."""
+
+    question: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Rendered:
     text: str  # HTML
     reply_markup: InlineKeyboardMarkup | None = None
+    poll: PollSpec | None = None  # send a poll instead of a message
+    on_sent: Callable[[Message], Awaitable[None]] | None = None  # e.g. remember the poll id
 
 
 Renderer = Callable[[Notice], Awaitable[Rendered | None]]

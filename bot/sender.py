@@ -237,10 +237,20 @@ class Sender:
                 continue
             except TelegramError as exc:
                 return Outcome(delivery.id, "failed", error=exc.message)
+            if rendered.on_sent is not None:
+                await rendered.on_sent(message)
             return Outcome(delivery.id, "sent", telegram_message_id=message.message_id)
 
     async def _send(self, delivery: PendingDelivery, rendered: Rendered) -> Message:
         chat_id, thread = delivery.chat_id, delivery.message_thread_id
+        if rendered.poll is not None:
+            return await self.bot.send_poll(
+                chat_id,
+                rendered.poll.question,
+                list(rendered.poll.options),
+                is_anonymous=False,
+                message_thread_id=thread,
+            )
         if delivery.media_kind is None or delivery.media_file_id is None:
             return await self.bot.send_message(
                 chat_id,

@@ -10,10 +10,11 @@ and a handler raising ApplicationHandlerStop ends the update.
    0  features, in this order:
         reachability (my_chat_member), the community group's join requests,
         the member form (sign-up via /start and profile edits: before the common
-        /start so that newcomers enter it), the broadcast and event forms, common commands,
+        /start so that newcomers enter it), the broadcast, event and survey forms,
+        common commands,
         language, profile and notifications, privacy rights, coordinators' approval
         tools, admins' roles and audit log, the list of broadcasts, events and working
-        groups, the main menu,
+        groups, survey answers and results, the main menu, typed survey answers,
         and last the fallbacks (unknown commands, unexpected messages, expired
         buttons), which see only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
@@ -46,6 +47,8 @@ from handlers import (
     reachability,
     roles,
     signup,
+    survey_admin,
+    surveys,
 )
 
 
@@ -62,6 +65,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handler(signup.conversation(skip_labels), group=0)
     application.add_handler(broadcast.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
+    application.add_handler(survey_admin.conversation(), group=0)
     application.add_handlers(common.handlers(), group=0)
     application.add_handlers(language.handlers(), group=0)
     application.add_handlers(profile.handlers(), group=0)
@@ -71,8 +75,12 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(broadcast.handlers(), group=0)
     application.add_handlers(events.handlers(), group=0)
     application.add_handlers(groups.handlers(), group=0)
+    application.add_handlers(surveys.handlers(), group=0)
+    application.add_handlers(survey_admin.handlers(), group=0)
     events.register_notices_and_links()
+    surveys.register_notices_and_links()
     application.add_handlers(menu.handlers(i18n), group=0)
+    application.add_handlers(surveys.typed_answers(), group=0)  # typed survey answers
     application.add_handlers(common.fallbacks(), group=0)  # keep last
 
     application.add_handler(TypeHandler(Update, flush_after_update), group=100)

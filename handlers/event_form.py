@@ -91,7 +91,7 @@ def _too_long(context: Ctx, maximum: int, text: str) -> str:
     )
 
 
-# --- /newevent ----------------------------------------------------------------------------------
+# --- /newevent -----------------------------------------------------------------------------------
 
 
 async def start(update: Update, context: Ctx) -> str | int:
@@ -493,7 +493,7 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
     return ConversationHandler.END
 
 
-# --- moving, changing the place, cancelling ----------------------------------------------------
+# --- moving, changing the place, cancelling ------------------------------------------------------
 
 
 async def _managed_event(update: Update, context: Ctx) -> Event | None:
@@ -645,7 +645,7 @@ async def kept(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-# --- /newgroup --------------------------------------------------------------------------------
+# --- /newgroup -----------------------------------------------------------------------------------
 
 
 async def start_group(update: Update, context: Ctx) -> str | int:
@@ -714,7 +714,7 @@ async def group_name(update: Update, context: Ctx) -> str | int:
     return ConversationHandler.END
 
 
-# --- leaving, wrong input, registration -------------------------------------------------------
+# --- leaving, wrong input, registration ----------------------------------------------------------
 
 
 async def cancel(update: Update, context: Ctx) -> int:

@@ -40,7 +40,7 @@ CHECKIN_LATE = timedelta(hours=2)  # …until two hours after the end
 ANSWERS = {"go": "going", "mb": "maybe", "no": "declined"}
 
 
-# --- the card -----------------------------------------------------------------------------
+# --- the card ------------------------------------------------------------------------------------
 
 
 def duration_text(t: Translator, event: Event) -> str:
@@ -207,7 +207,7 @@ async def show_card(update: Update, context: Ctx, event: Event) -> None:
     )
 
 
-# --- answering --------------------------------------------------------------------------
+# --- answering -----------------------------------------------------------------------------------
 
 
 async def tapped(update: Update, context: Ctx) -> None:
@@ -355,7 +355,7 @@ async def _send_calendar(
     )
 
 
-# --- lists and deep links -------------------------------------------------------------------
+# --- lists and deep links ------------------------------------------------------------------------
 
 
 async def list_events(update: Update, context: Ctx) -> None:
@@ -467,7 +467,7 @@ async def check_in_by_link(update: Update, context: Ctx, token: str) -> None:
     await context.bot.send_message(update.effective_chat.id, text)
 
 
-# --- attendance (coordinators) ----------------------------------------------------------------
+# --- attendance (coordinators) -------------------------------------------------------------------
 
 
 async def attendees_command(update: Update, context: Ctx) -> None:
@@ -595,7 +595,7 @@ async def send_checkin_qr(update: Update, context: Ctx, event: Event) -> None:
     )
 
 
-# --- the community group's topics --------------------------------------------------------------
+# --- the community group's topics ----------------------------------------------------------------
 
 
 async def bind_topic(update: Update, context: Ctx) -> None:
@@ -636,7 +636,7 @@ async def bind_topic(update: Update, context: Ctx) -> None:
     )
 
 
-# --- notices (rendered by the outbox sender for each recipient) ---------------------------------
+# --- notices (rendered by the outbox sender for each recipient) ----------------------------------
 
 
 async def announce(context: Ctx, event_ids: list[int], created_by: int | None) -> None:

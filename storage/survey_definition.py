@@ -107,17 +107,11 @@ class SurveyDefinition(BaseModel):
     @field_validator("audience")
     @classmethod
     def _audience(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            if len(value) != 1 or next(iter(value)) not in (
-                "axis",
-                "organization",
-                "sector",
-                "group",
-                "event",
-            ):
-                raise ValueError(
-                    "audience is everyone, or one of axis, organization, sector, group, event"
-                )
+        kinds = ("axis", "organization", "sector", "group", "event")
+        if isinstance(value, dict) and (len(value) != 1 or next(iter(value)) not in kinds):
+            raise ValueError(
+                "audience is everyone, or one of axis, organization, sector, group, event"
+            )
         return value
 
 

@@ -121,6 +121,8 @@ class FakeBotAPI(BaseRequest):
         self._message_ids: dict[int, int] = {}
         self._file_ids = 0
         self.delay = 0.0  # seconds each call takes, to keep updates in flight
+        self.uploaded: dict[str, bytes] = {}  # file_id → bytes people sent (getFile + download)
+        self.polls: dict[str, dict[str, Any]] = {}
 
     # --- BaseRequest -----------------------------------------------------------
 
@@ -145,6 +147,8 @@ class FakeBotAPI(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:  # a download of a file the bot received
+            return 200, self.uploaded.get(api_method, b"")
         if self.delay:
             await asyncio.sleep(self.delay)
         params = dict(request_data.parameters) if request_data else {}
@@ -359,6 +363,44 @@ class FakeBotAPI(BaseRequest):
         }
         caption = visible_text(str(call.params.get("caption", "")))
         return self._new_message(call, document=document, caption=caption)
+
+    def _api_getFile(self, call: Call) -> dict[str, Any]:
+        file_id = str(call.params["file_id"])
+        if file_id not in self.uploaded:
+            raise UnexpectedCall(f"getFile of an unknown file {file_id}")
+        data = self.uploaded[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(data),
+            "file_path": file_id,
+        }
+
+    def _api_sendPoll(self, call: Call) -> dict[str, Any]:
+        options = call.params["options"]
+        if isinstance(options, str):
+            options = json.loads(options)
+        labels = [o["text"] if isinstance(o, dict) else str(o) for o in options]
+        if not 2 <= len(labels) <= 12:
+            raise UnexpectedCall("a poll needs 2 to 12 options")
+        poll_id = f"poll-{len(self.polls) + 1}"
+        poll = {
+            "id": poll_id,
+            "question": str(call.params["question"]),
+            "options": [{"text": label, "voter_count": 0} for label in labels],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": call.params.get("is_anonymous", True) not in (False, "false"),
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+        self.polls[poll_id] = poll
+        return self._new_message(call, poll=poll)
+
+    def _api_stopPoll(self, call: Call) -> dict[str, Any]:
+        message = self._stored(call)
+        message["poll"]["is_closed"] = True
+        return dict(message["poll"])
 
     def _api_sendPhoto(self, call: Call) -> dict[str, Any]:
         _name, data = self._file(call, "photo")

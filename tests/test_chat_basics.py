@@ -90,6 +90,7 @@ async def test_menus_are_set_per_language_at_start_up(harness: Harness) -> None:
         "events",
         "myevents",
         "groups",
+        "surveys",
         "profile",
         "notifications",
         "privacy",

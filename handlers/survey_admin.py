@@ -1,0 +1,987 @@
+"""Coordinators and surveys: /newsurvey (built in the chat, or a YAML/JSON document sent to the
+bot), preview and launch (as questions or as a native poll), /results with charts, exports,
+reminders now or scheduled, closing by hand; and the job that closes surveys on time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+import warnings
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.auth import allowed
+from bot.charts import bar_chart
+from bot.context import Ctx
+from bot.i18n import Translator
+from bot.labels import axis_name
+from bot.when import WhenProblem, parse_local, show
+from handlers import menu
+from handlers.surveys import invitation_text, poll_spec, question_message
+from storage import survey_exports
+from storage.audience import Audience
+from storage.repositories.surveys import Progress, QuestionRow, Results, Survey
+from storage.survey_definition import (
+    DefinitionProblem,
+    SurveyDefinition,
+    parse_document,
+)
+
+(
+    TITLE,
+    INTRO,
+    Q_KIND,
+    Q_TEXT,
+    Q_OPTIONS,
+    Q_RANGE,
+    Q_REQUIRED,
+    ANONYMOUS,
+    AUDIENCE,
+    CLOSES,
+    PREVIEW,
+) = (
+    f"sv_{n}"
+    for n in (
+        "title",
+        "intro",
+        "q_kind",
+        "q_text",
+        "q_options",
+        "q_range",
+        "q_required",
+        "anonymous",
+        "audience",
+        "closes",
+        "preview",
+    )
+)
+REMIND_AT = "sv_remind_at"
+KINDS = ("single", "multi", "scale", "nps", "yesno", "number", "text")
+DOCUMENT_BYTES_MAX = 200_000
+MESSAGE_MAX = 3800
+
+
+def _draft(context: Ctx) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft: dict[str, Any] = context.user_data.setdefault("svd", {})
+    return draft
+
+
+def _button(label: str, *parts: str | int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.pack("sa", *parts))
+
+
+def _chat(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+async def _say(update: Update, context: Ctx, text: str, markup: Any = None) -> None:
+    await context.bot.send_message(_chat(update), text, reply_markup=markup)
+
+
+def kind_name(t: Translator, kind: str) -> str:
+    return {
+        "single": t.label("One choice"),
+        "multi": t.label("Several choices"),
+        "scale": t.label("Scale 1–5"),
+        "nps": t.label("Recommendation 0–10 (NPS)"),
+        "yesno": t.label("Yes / No"),
+        "number": t.label("A number"),
+        "text": t.label("Free text"),
+    }[kind]
+
+
+# --- building in the chat ------------------------------------------------------------------------
+
+
+async def start(update: Update, context: Ctx) -> str | int:
+    """/newsurvey: step by step, or a YAML/JSON document."""
+    if not await allowed(update, context, "coordinator"):
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data["svd"] = {"questions": []}
+    await _say(
+        update,
+        context,
+        context.t(
+            "📝 <b>New survey</b>\n\nWhat is its title? (Or send a YAML or JSON file with the "
+            "whole survey; the README shows the format. /cancel stops.)"
+        ),
+    )
+    return TITLE
+
+
+async def typed_title(update: Update, context: Ctx) -> str:
+    text = (
+        " ".join((update.effective_message.text or "").split()) if update.effective_message else ""
+    )
+    if not text or len(text) > 120:
+        await _say(update, context, context.t("A title of 1 to 120 characters, please."))
+        return TITLE
+    _draft(context)["title"] = text
+    _ = context.t
+    await _say(
+        update,
+        context,
+        _("A short introduction members will read first?"),
+        InlineKeyboardMarkup([[_button(_.label("Skip ⏭"), "nointro")]]),
+    )
+    return INTRO
+
+
+async def typed_intro(update: Update, context: Ctx) -> str:
+    text = (update.effective_message.text or "").strip() if update.effective_message else ""
+    if len(text) > 2000:
+        await _say(update, context, context.t("At most 2000 characters, please."))
+        return INTRO
+    _draft(context)["intro"] = text or None
+    return await _ask_kind(update, context)
+
+
+async def skipped_intro(update: Update, context: Ctx) -> str:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["intro"] = None
+    return await _ask_kind(update, context)
+
+
+async def _ask_kind(update: Update, context: Ctx) -> str:
+    _ = context.t
+    count = len(_draft(context)["questions"])
+    rows = [[_button(kind_name(_, k), "k", k)] for k in KINDS]
+    if count:
+        rows.append([_button(_.label("✅ No more questions"), "k", "end")])
+    text = _("Question {number}: what kind?", number=count + 1)
+    await _say(update, context, text, InlineKeyboardMarkup(rows))
+    return Q_KIND
+
+
+async def chose_kind(update: Update, context: Ctx) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    kind = query.data.split(":")[2]
+    await query.edit_message_reply_markup(None)
+    if kind == "end":
+        return await _ask_anonymous(update, context)
+    _draft(context)["current"] = {"type": kind}
+    await _say(update, context, context.t("The question's text?"))
+    return Q_TEXT
+
+
+async def typed_question(update: Update, context: Ctx) -> str:
+    text = (
+        " ".join((update.effective_message.text or "").split()) if update.effective_message else ""
+    )
+    if not text or len(text) > 300:
+        await _say(update, context, context.t("A question of 1 to 300 characters, please."))
+        return Q_TEXT
+    current = _draft(context)["current"]
+    current["text"] = text
+    if current["type"] in ("single", "multi"):
+        await _say(update, context, context.t("The options, one per line (2 to 12)."))
+        return Q_OPTIONS
+    if current["type"] == "number":
+        await _say(
+            update, context, context.t("The allowed range, like 0-100 (or send - for any number).")
+        )
+        return Q_RANGE
+    return await _ask_required(update, context)
+
+
+async def typed_options(update: Update, context: Ctx) -> str:
+    lines = (
+        [
+            " ".join(line.split())
+            for line in (update.effective_message.text or "").splitlines()
+            if line.strip()
+        ]
+        if update.effective_message
+        else []
+    )
+    current = _draft(context)["current"]
+    current["options"] = lines
+    problem = _check_question(current)
+    if problem:
+        await _say(
+            update,
+            context,
+            context.t(
+                "That does not work: {problem}. Send the options again, one per line.",
+                problem=problem,
+            ),
+        )
+        return Q_OPTIONS
+    return await _ask_required(update, context)
+
+
+async def typed_range(update: Update, context: Ctx) -> str:
+    text = (update.effective_message.text or "").strip() if update.effective_message else ""
+    current = _draft(context)["current"]
+    if text != "-":
+        match = re.fullmatch(r"(-?\d+(?:[.,]\d+)?)\s*(?:-|–|a|to)\s*(-?\d+(?:[.,]\d+)?)", text)
+        low = float(match.group(1).replace(",", ".")) if match else None
+        high = float(match.group(2).replace(",", ".")) if match else None
+        if low is None or high is None or low > high:
+            await _say(
+                update, context, context.t("Write the range like 0-100, or - for any number.")
+            )
+            return Q_RANGE
+        current["min"], current["max"] = low, high
+    return await _ask_required(update, context)
+
+
+def _check_question(raw: dict[str, Any]) -> str | None:
+    from storage.survey_definition import Question
+
+    try:
+        Question.model_validate(raw)
+    except ValidationError as exc:
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+    return None
+
+
+async def _ask_required(update: Update, context: Ctx) -> str:
+    _ = context.t
+    rows = [[_button(_.label("Required"), "req", 1), _button(_.label("Optional"), "req", 0)]]
+    await _say(update, context, _("Must it be answered?"), InlineKeyboardMarkup(rows))
+    return Q_REQUIRED
+
+
+async def chose_required(update: Update, context: Ctx) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    draft = _draft(context)
+    current = draft.pop("current", None)
+    if current is None:
+        return await _ask_kind(update, context)
+    current["required"] = query.data.endswith(":1")
+    draft["questions"].append(current)
+    return await _ask_kind(update, context)
+
+
+async def _ask_anonymous(update: Update, context: Ctx) -> str:
+    _ = context.t
+    rows = [
+        [_button(_.label("👤 Named: I see who answered what"), "anon", 0)],
+        [_button(_.label("🔒 Anonymous: nobody can link answers to people"), "anon", 1)],
+    ]
+    await _say(update, context, _("Named or anonymous?"), InlineKeyboardMarkup(rows))
+    return ANONYMOUS
+
+
+async def chose_anonymous(update: Update, context: Ctx) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["anonymous"] = query.data.endswith(":1")
+    _ = context.t
+    scope = await _scope(context)
+    rows = [] if scope else [[_button(_.label("🌐 Every member"), "aud", 0)]]
+    for axis in await context.services.repos.reference.axes():
+        if not scope or axis.id in scope:
+            rows.append([_button(axis_name(_, axis.code), "aud", axis.id)])
+    await _say(
+        update,
+        context,
+        _(
+            "Who is it for? (Files can also choose an organization, sector, working group "
+            "or event.)"
+        ),
+        InlineKeyboardMarkup(rows),
+    )
+    return AUDIENCE
+
+
+async def _scope(context: Ctx) -> frozenset[int]:
+    if context.role == "admin" or context.member is None:
+        return frozenset()
+    return await context.services.repos.members.coordinator_axis_ids(context.member.id)
+
+
+async def chose_audience(update: Update, context: Ctx) -> str | None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    axis_id = int(query.data.split(":")[2])
+    if not await allowed(update, context, "coordinator", axis_id or None) or (
+        not axis_id and await _scope(context)
+    ):
+        if not axis_id and await _scope(context):
+            from bot.auth import refuse
+
+            await refuse(update, context, "coordinator", -1)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    audience = Audience(kind="axes", ids=(axis_id,)) if axis_id else Audience()
+    _draft(context)["audience_json"] = audience.to_json()
+    await _say(
+        update,
+        context,
+        context.t("🕒 Until when is it open? For example 5/12 18:00 (Aguascalientes time)."),
+    )
+    return CLOSES
+
+
+async def typed_closes(update: Update, context: Ctx) -> str:
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    moment = parse_local(text, now=context.now(), tz=context.services.settings.tz)
+    if isinstance(moment, WhenProblem):
+        await _say(update, context, context.t(moment.message, **moment.values))
+        return CLOSES
+    draft = _draft(context)
+    raw = {
+        "title": draft["title"],
+        "intro": draft.get("intro"),
+        "anonymous": draft.get("anonymous", False),
+        "closes": text,
+        "questions": draft["questions"],
+    }
+    try:
+        definition = SurveyDefinition.model_validate(raw)
+    except ValidationError as exc:
+        await _say(
+            update,
+            context,
+            context.t("The survey is not complete: {problem}", problem=str(exc.errors()[0]["msg"])),
+        )
+        return CLOSES
+    return await _preview(
+        update, context, definition, Audience.from_json(draft["audience_json"]), moment
+    )
+
+
+# --- from a document -----------------------------------------------------------------------------
+
+
+async def document_received(update: Update, context: Ctx) -> str | int | None:
+    """A YAML or JSON survey document: validated, every problem named, then the preview."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    if not await allowed(update, context, "coordinator"):
+        return ConversationHandler.END
+    _ = context.t
+    document = message.document
+    if (document.file_size or 0) > DOCUMENT_BYTES_MAX:
+        await message.reply_text(
+            _("That file is too big for a survey definition (at most 200 KB).")
+        )
+        return None
+    file = await context.bot.get_file(document.file_id)
+    raw = bytes(await file.download_as_bytearray())
+    try:
+        definition = parse_document(raw, document.file_name or "survey.yaml")
+    except DefinitionProblem as problem:
+        lines = [_("❌ The survey file has problems:")]
+        for number, field, text in problem.problems[:15]:
+            if number is None:
+                lines.append(_("• {field}: {problem}", field=field, problem=text))
+            else:
+                lines.append(
+                    _(
+                        "• Question {number}, {field}: {problem}",
+                        number=number,
+                        field=field,
+                        problem=text,
+                    )
+                )
+        lines.append(_("Correct the file and send it again."))
+        await message.reply_text("\n".join(lines))
+        return None
+    closes = parse_local(definition.closes, now=context.now(), tz=context.services.settings.tz)
+    if isinstance(closes, WhenProblem):
+        problem_text = context.t.label(closes.message, **closes.values)
+        await message.reply_text(
+            _("❌ The survey file has problems:")
+            + "\n"
+            + _("• {field}: {problem}", field="closes", problem=problem_text)
+        )
+        return None
+    audience = await _audience_of(context, definition)
+    if isinstance(audience, str):
+        await message.reply_text(
+            _("❌ The survey file has problems:")
+            + "\n"
+            + _("• {field}: {problem}", field="audience", problem=audience)
+        )
+        return None
+    if not await _may_address(update, context, audience):
+        return None
+    assert context.user_data is not None
+    context.user_data["svd"] = {}
+    return await _preview(update, context, definition, audience, closes)
+
+
+async def _audience_of(context: Ctx, definition: SurveyDefinition) -> Audience | str:
+    """The file's audience as an Audience, or what is wrong with it."""
+    spec = definition.audience
+    if spec == "everyone":
+        return Audience()
+    assert isinstance(spec, dict)
+    ((kind, value),) = spec.items()
+    repos = context.services.repos
+    if kind == "axis":
+        axes: dict[str, int] = {a.code: a.id for a in await repos.reference.axes()}
+        if str(value) not in axes:
+            return context.t.label(
+                "unknown axis {value}; use one of {choices}", value=value, choices=", ".join(axes)
+            )
+        return Audience(kind="axes", ids=(axes[str(value)],))
+    if kind == "organization":
+        found = await repos.reference.find_organizations(str(value))
+        exact = [o for o in found if o.name.lower() == str(value).lower()] or found[:1]
+        if not exact:
+            return context.t.label("no organization called {value}", value=value)
+        return Audience(kind="organizations", ids=(exact[0].id,))
+    if kind == "sector":
+        from bot.labels import SECTOR_NAMES
+
+        if str(value) not in SECTOR_NAMES:
+            return context.t.label(
+                "unknown sector {value}; use one of {choices}",
+                value=value,
+                choices=", ".join(SECTOR_NAMES),
+            )
+        return Audience(kind="sectors", sectors=(str(value),))
+    if kind == "group":
+        groups = [g for g in await repos.events.groups() if g.name.lower() == str(value).lower()]
+        if not groups:
+            return context.t.label("no working group called {value}", value=value)
+        return Audience(kind="working_group", ids=(groups[0].id,))
+    event = await repos.events.get(int(value)) if str(value).isdigit() else None
+    if event is None:
+        return context.t.label("no event number {value}", value=value)
+    return Audience(kind="event", ids=(event.id,), answers=("going",))
+
+
+async def _may_address(update: Update, context: Ctx, audience: Audience) -> bool:
+    scope = await _scope(context)
+    if not scope:
+        return True
+    axis = audience.ids[0] if audience.kind == "axes" and len(audience.ids) == 1 else -1
+    return await allowed(update, context, "coordinator", axis)
+
+
+# --- preview and launch --------------------------------------------------------------------------
+
+
+async def _preview(
+    update: Update, context: Ctx, definition: SurveyDefinition, audience: Audience, closes: datetime
+) -> str:
+    from storage.audience import count
+
+    draft = _draft(context)
+    draft["definition"] = definition.model_dump(mode="json", by_alias=True)
+    draft["audience_json"] = audience.to_json()
+    draft["closes_at"] = closes.isoformat()
+    _ = context.t
+    tz = context.services.settings.tz
+    sample = _sample(definition, audience, closes)
+    await _say(update, context, invitation_text(_, sample, tz))
+    first = sample.questions[0]
+    text, markup = question_message(_, sample, first, Progress(position=1))
+    await _say(update, context, text, markup)
+    reach = await count(context.services.db, audience)
+    lines = [
+        _("👆 The invitation and the first question, as members will see them."),
+        _._n("📬 {count} member will be invited.", "📬 {count} members will be invited.", reach),
+    ]
+    rows = [[_button(_.label("🚀 Launch"), "go"), _button(_.label("✖ Cancel"), "x")]]
+    if poll_spec(_, sample) is not None:
+        rows.insert(0, [_button(_.label("📊 Launch as a Telegram poll"), "poll")])
+    await _say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+    return PREVIEW
+
+
+def _sample(definition: SurveyDefinition, audience: Audience, closes: datetime) -> Survey:
+    """The definition shaped like a stored survey, to render it before it exists."""
+    from storage.repositories.surveys import Option
+    from storage.survey_definition import option_code
+
+    questions = tuple(
+        QuestionRow(
+            id=n,
+            position=n,
+            kind=q.kind,
+            text=q.text,
+            required=q.required,
+            min_value=q.min,
+            max_value=q.max,
+            max_length=q.max_length,
+            show_if_question_id=None,
+            show_if_value=None,
+            options=tuple(Option(0, option_code(i), label) for i, label in enumerate(q.options, 1)),
+        )
+        for n, q in enumerate(definition.questions, start=1)
+    )
+    return Survey(
+        0,
+        definition.title,
+        definition.intro,
+        definition.anonymous,
+        audience,
+        "draft",
+        closes,
+        None,
+        questions,
+    )
+
+
+async def launch(update: Update, context: Ctx) -> str | int | None:
+    """Store it, invite its audience through the outbox, and say how many were invited."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(context)
+    if "definition" not in draft:
+        await query.answer(
+            context.t.label("This button has expired. Please start again."), show_alert=True
+        )
+        return None
+    audience = Audience.from_json(draft["audience_json"])
+    if not await allowed(update, context, "coordinator") or not await _may_address(
+        update, context, audience
+    ):
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    definition = SurveyDefinition.model_validate(draft["definition"])
+    now = context.now()
+    member_id = context.member.id if context.member else None
+    repos = context.services.repos
+    survey_id = await repos.surveys.create(
+        definition, audience, datetime.fromisoformat(draft["closes_at"]), member_id, now
+    )
+    as_poll = query.data.endswith(":poll")
+    if as_poll:
+        await context.services.db.execute(
+            "UPDATE surveys SET as_poll = 1 WHERE id = ?", (survey_id,)
+        )
+    await repos.outbox.enqueue(
+        kind="survey_invitation",
+        text="poll" if as_poll else definition.title,
+        now=now,
+        audience=audience,
+        created_by=member_id,
+        survey_id=survey_id,
+        dedup_key=f"svinv:{survey_id}",
+    )
+    results = await repos.surveys.results(survey_id)
+    invited = results.invited if results else 0
+    await repos.audit.record(
+        now,
+        member_id,
+        "survey.launch",
+        "survey",
+        survey_id,
+        invited=invited,
+        anonymous=definition.anonymous,
+    )
+    context.services.outbox_sender.wake()
+    assert context.user_data is not None
+    context.user_data.pop("svd", None)
+    _ = context.t
+    await _say(
+        update,
+        context,
+        _._n(
+            "🚀 Survey #{number} is launched: {count} member invited. "
+            "/results {number} shows the answers.",
+            "🚀 Survey #{number} is launched: {count} members invited. "
+            "/results {number} shows the answers.",
+            invited,
+            number=survey_id,
+        ),
+        menu.keyboard(_),
+    )
+    return ConversationHandler.END
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+def results_text(t: Translator, results: Results, tz: object) -> list[str]:
+    """The figures in words, split into messages that fit Telegram's limit."""
+    survey = results.survey
+    rate = 100 * results.completed / results.invited if results.invited else 0.0
+    status = t.label("open") if survey.status == "open" else t.label("closed")
+    blocks = [
+        t(
+            "📊 <b>{title}</b> (#{number}) · {status}",
+            title=survey.title,
+            number=survey.id,
+            status=status,
+        )
+        + "\n"
+        + t(
+            "Response rate: {completed} of {invited} invited ({rate}%) · {started} started",
+            completed=results.completed,
+            invited=results.invited,
+            rate=f"{rate:.0f}",
+            started=results.started,
+        )
+    ]
+    for item in results.questions:
+        q = item.question
+        lines = [
+            t(
+                "<b>{number}. {text}</b> ({count} answers)",
+                number=q.position,
+                text=q.text,
+                count=item.answered,
+            )
+        ]
+        for label, number in _distribution(t, item):
+            share = 100 * number / item.answered if item.answered else 0
+            lines.append(
+                t("• {label}: {count} ({share}%)", label=label, count=number, share=f"{share:.0f}")
+            )
+        if item.mean is not None:
+            lines.append(t("Mean: {mean}", mean=f"{item.mean:.2f}"))
+        if item.nps is not None:
+            lines.append(t("NPS: {score}", score=f"{item.nps:+.0f}"))
+        for text in item.texts[:30]:
+            lines.append("💬 " + html.escape(text, quote=False))
+        if len(item.texts) > 30:
+            lines.append(t("…and {count} more in the exports.", count=len(item.texts) - 30))
+        blocks.append("\n".join(lines))
+    messages, current = [], ""
+    for block in blocks:
+        if current and len(current) + len(block) + 2 > MESSAGE_MAX:
+            messages.append(current)
+            current = ""
+        current = f"{current}\n\n{block}" if current else block[:MESSAGE_MAX]
+    messages.append(current)
+    return messages
+
+
+def _distribution(t: Translator, item: Any) -> list[tuple[str, int]]:
+    q = item.question
+    if q.kind in ("single", "multi"):
+        return [(o.label, item.counts.get(o.code, 0)) for o in q.options]
+    if q.kind == "yesno":
+        return [(t.label("Yes"), item.counts.get("1", 0)), (t.label("No"), item.counts.get("0", 0))]
+    if q.kind == "scale":
+        return [(str(v), item.counts.get(str(v), 0)) for v in range(1, 6)]
+    if q.kind == "nps":
+        return [(str(v), item.counts.get(str(v), 0)) for v in range(0, 11)]
+    if q.kind == "number":
+        return sorted(item.counts.items(), key=lambda kv: float(kv[0]))[:20]
+    return []
+
+
+async def results_command(update: Update, context: Ctx) -> None:
+    """/results <number>: figures, one chart per question, and the exports."""
+    if not await allowed(update, context, "coordinator"):
+        return
+    _ = context.t
+    arg = context.args[0].lstrip("#") if context.args else ""
+    repos = context.services.repos
+    if not arg.isdigit():
+        surveys = await repos.surveys.recent()
+        lines = [_("Which survey? Send /results followed by its number:")]
+        lines += [
+            _("• #{number} {title} ({status})", number=s.id, title=s.title, status=s.status)
+            for s in surveys
+        ]
+        if not surveys:
+            lines = [_("No surveys yet. /newsurvey creates one.")]
+        await _say(update, context, "\n".join(lines))
+        return
+    results = await repos.surveys.results(int(arg))
+    if results is None:
+        await _say(update, context, _("I could not find that survey."))
+        return
+    if not await _may_manage(update, context, results.survey):
+        return
+    await send_results(update, context, results)
+
+
+async def _may_manage(update: Update, context: Ctx, survey: Survey) -> bool:
+    scope = await _scope(context)
+    if not scope:
+        return True
+    axis = survey.audience.ids[0] if survey.audience.kind == "axes" and survey.audience.ids else -1
+    return await allowed(update, context, "coordinator", axis)
+
+
+async def send_results(update: Update, context: Ctx, results: Results) -> None:
+    _ = context.t
+    survey = results.survey
+    for text in results_text(_, results, context.services.settings.tz):
+        await _say(update, context, text)
+    for item in results.questions:
+        pairs = _distribution(_, item)
+        if not pairs or not item.answered:
+            continue
+        note = ""
+        if item.mean is not None:
+            note = _.label("Mean: {mean}", mean=f"{item.mean:.2f}")
+        if item.nps is not None:
+            note += ("  ·  " if note else "") + _.label("NPS: {score}", score=f"{item.nps:+.0f}")
+        png = bar_chart(
+            f"{item.question.position}. {item.question.text}",
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            note,
+        )
+        await context.bot.send_photo(
+            _chat(update),
+            InputFile(png, filename=f"survey-{survey.id}-q{item.question.position}.png"),
+        )
+    rows = [
+        [
+            _button(_.label("📄 CSV (one row per answer)"), "csv", survey.id),
+            _button(_.label("📄 CSV (one row per person)"), "wide", survey.id),
+        ],
+        [_button(_.label("📗 Excel (.xlsx)"), "xlsx", survey.id)],
+    ]
+    if survey.status == "open":
+        rows.append(
+            [
+                _button(_.label("🔔 Remind who has not finished"), "rem", survey.id),
+                _button(_.label("🕒 Schedule a reminder"), "remat", survey.id),
+            ]
+        )
+        rows.append([_button(_.label("🔒 Close now"), "close", survey.id)])
+    await _say(update, context, _("Exports and actions:"), InlineKeyboardMarkup(rows))
+
+
+async def survey_action(update: Update, context: Ctx) -> str | None:
+    """Exports, reminders and closing from the results message."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await allowed(update, context, "coordinator"):
+        return None
+    _prefix, action, survey_id = query.data.split(":")
+    repos = context.services.repos
+    survey = await repos.surveys.get(int(survey_id))
+    if survey is None:
+        await query.answer(
+            context.t.label("This button has expired. Please start again."), show_alert=True
+        )
+        return None
+    if not await _may_manage(update, context, survey):
+        return None
+    _ = context.t
+    now = context.now()
+    member_id = context.member.id if context.member else None
+    if action in ("csv", "wide", "xlsx"):
+        await query.answer()
+        long = await survey_exports.long_rows(context.services.db, survey)
+        if action == "csv":
+            data, name = (
+                survey_exports.to_csv(survey_exports.LONG_HEADER, long),
+                f"survey-{survey.id}-answers.csv",
+            )
+        elif action == "wide":
+            header, rows = survey_exports.wide_rows(survey, long)
+            data, name = survey_exports.to_csv(header, rows), f"survey-{survey.id}-responses.csv"
+        else:
+            data, name = (
+                survey_exports.to_xlsx(long, survey_exports.wide_rows(survey, long)),
+                f"survey-{survey.id}.xlsx",
+            )
+        await repos.audit.record(
+            now, member_id, "survey.export", "survey", survey.id, format=action
+        )
+        await context.bot.send_document(_chat(update), InputFile(io.BytesIO(data), filename=name))
+        return None
+    if survey.status != "open":
+        await query.answer(_.label("This survey is closed."), show_alert=True)
+        return None
+    if action == "rem":
+        queued = await repos.outbox.enqueue(
+            kind="survey_reminder",
+            text=survey.title,
+            now=now,
+            audience=Audience(kind="survey_unfinished", ids=(survey.id,)),
+            created_by=member_id,
+            survey_id=survey.id,
+        )
+        figures = await repos.outbox.figures(queued or 0)
+        count = figures.recipients if figures else 0
+        await repos.audit.record(
+            now, member_id, "survey.remind", "survey", survey.id, recipients=count
+        )
+        context.services.outbox_sender.wake()
+        await query.answer(
+            _.label("🔔 Reminder on its way to {count} members.", count=count), show_alert=True
+        )
+        return None
+    if action == "remat":
+        await query.answer()
+        assert context.user_data is not None
+        context.user_data["svd"] = {"remind": survey.id}
+        await _say(
+            update, context, _("🕒 When should the reminder go out? For example 3/12 09:00.")
+        )
+        return REMIND_AT
+    if action == "close":
+        await query.answer()
+        await close_survey(context, survey.id)
+        await repos.audit.record(now, member_id, "survey.close", "survey", survey.id)
+        await _say(update, context, _("🔒 Survey #{number} is closed.", number=survey.id))
+    return None
+
+
+async def typed_remind_at(update: Update, context: Ctx) -> str | int:
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    survey_id = _draft(context).get("remind")
+    survey = await context.services.repos.surveys.get(int(survey_id or 0))
+    if survey is None or not await allowed(update, context, "coordinator"):
+        return ConversationHandler.END
+    moment = parse_local(text, now=context.now(), tz=context.services.settings.tz)
+    if isinstance(moment, WhenProblem):
+        await _say(update, context, context.t(moment.message, **moment.values))
+        return REMIND_AT
+    if survey.closes_at is not None and moment >= survey.closes_at:
+        await _say(
+            update, context, context.t("That is after the survey closes. Choose an earlier moment.")
+        )
+        return REMIND_AT
+    member_id = context.member.id if context.member else None
+    await context.services.repos.outbox.enqueue(
+        kind="survey_reminder",
+        text=survey.title,
+        now=context.now(),
+        audience=Audience(kind="survey_unfinished", ids=(survey.id,)),
+        created_by=member_id,
+        survey_id=survey.id,
+        scheduled_for=moment,
+    )
+    when = show(moment, tz=context.services.settings.tz, language=context.t.language)
+    await _say(
+        update,
+        context,
+        context.t(
+            "🕒 The reminder goes out {when} to whoever has not finished by then.", when=when
+        ),
+    )
+    return ConversationHandler.END
+
+
+async def close_survey(context: Ctx, survey_id: int) -> bool:
+    """Close it and stop its polls."""
+    services = context.services
+    if not await services.repos.surveys.close(survey_id, services.clock()):
+        return False
+    for poll_id, chat_id, message_id in await services.repos.surveys.open_polls(survey_id):
+        with contextlib.suppress(TelegramError):  # deleted or too old: nothing left to stop
+            await context.bot.stop_poll(chat_id, message_id)
+        await services.repos.surveys.poll_stopped(poll_id, services.clock())
+    return True
+
+
+async def close_due(context: Ctx) -> int:
+    """Job every minute: surveys whose closing time has come are closed."""
+    closed = 0
+    for survey_id in await context.services.repos.surveys.due_to_close(context.services.clock()):
+        closed += await close_survey(context, survey_id)
+    return closed
+
+
+# --- leaving and registration --------------------------------------------------------------------
+
+
+async def cancel(update: Update, context: Ctx) -> int:
+    assert context.user_data is not None
+    context.user_data.pop("svd", None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    _ = context.t
+    await _say(update, context, _("Cancelled; nothing was launched."), menu.keyboard(_))
+    return ConversationHandler.END
+
+
+async def wrong_input(update: Update, context: Ctx) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(
+            context.t.label("This button has expired. Please start again."), show_alert=True
+        )
+        return
+    await _say(update, context, context.t("Please answer the question above, or /cancel to stop."))
+
+
+def _cb(*parts: str) -> Any:
+    return callbacks.pattern("sa", *parts)
+
+
+def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, Ctx, Any]]:
+    return [
+        *handlers,
+        CallbackQueryHandler(cancel, _cb("x")),
+        MessageHandler(~filters.COMMAND, wrong_input),
+        CallbackQueryHandler(wrong_input),
+    ]
+
+
+def conversation() -> ConversationHandler[Ctx]:
+    private = filters.ChatType.PRIVATE
+    text = filters.TEXT & ~filters.COMMAND
+    document = private & (
+        filters.Document.FileExtension("yaml")
+        | filters.Document.FileExtension("yml")
+        | filters.Document.FileExtension("json")
+    )
+    states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
+        TITLE: _step(MessageHandler(text, typed_title)),
+        INTRO: _step(
+            MessageHandler(text, typed_intro), CallbackQueryHandler(skipped_intro, _cb("nointro"))
+        ),
+        Q_KIND: _step(
+            CallbackQueryHandler(chose_kind, _cb("k", "(" + "|".join((*KINDS, "end")) + ")"))
+        ),
+        Q_TEXT: _step(MessageHandler(text, typed_question)),
+        Q_OPTIONS: _step(MessageHandler(text, typed_options)),
+        Q_RANGE: _step(MessageHandler(text, typed_range)),
+        Q_REQUIRED: _step(CallbackQueryHandler(chose_required, _cb("req", "(0|1)"))),
+        ANONYMOUS: _step(CallbackQueryHandler(chose_anonymous, _cb("anon", "(0|1)"))),
+        AUDIENCE: _step(CallbackQueryHandler(chose_audience, _cb("aud", r"(\d+)"))),
+        CLOSES: _step(MessageHandler(text, typed_closes)),
+        PREVIEW: _step(CallbackQueryHandler(launch, _cb("(go|poll)"))),
+        REMIND_AT: _step(MessageHandler(text, typed_remind_at)),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # per_message=False: the form follows the person
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("newsurvey", start, filters=private),
+                MessageHandler(document, document_received),
+                CallbackQueryHandler(
+                    survey_action,
+                    callbacks.pattern("sa", "(csv|wide|xlsx|rem|remat|close)", r"(\d+)"),
+                ),
+            ],
+            states=states,
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="survey_form",
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
+def handlers() -> list[BaseHandler[Update, Ctx, None]]:
+    return [CommandHandler("results", results_command, filters=filters.ChatType.PRIVATE)]
