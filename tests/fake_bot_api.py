@@ -387,12 +387,17 @@ class FakeBotAPI(BaseRequest):
         poll = {
             "id": poll_id,
             "question": str(call.params["question"]),
-            "options": [{"text": label, "voter_count": 0} for label in labels],
+            "options": [
+                {"text": label, "voter_count": 0, "persistent_id": f"{poll_id}-{n}"}
+                for n, label in enumerate(labels)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": call.params.get("is_anonymous", True) not in (False, "false"),
             "type": "regular",
             "allows_multiple_answers": False,
+            "allows_revoting": True,
+            "members_only": False,
         }
         self.polls[poll_id] = poll
         return self._new_message(call, poll=poll)

@@ -227,12 +227,17 @@ class BotAPI:
         poll: dict[str, Any] = {
             "id": poll_id,
             "question": str(params.get("question", "")),
-            "options": [{"text": o, "voter_count": 0} for o in options],
+            "options": [
+                {"text": o, "voter_count": 0, "persistent_id": f"{poll_id}-{n}"}
+                for n, o in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
-            "is_anonymous": bool(params.get("is_anonymous", True)),
+            "is_anonymous": params.get("is_anonymous", True) not in (False, "false", "False"),
             "type": "regular",
             "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
+            "allows_revoting": True,
+            "members_only": False,
         }
         self.world.polls[poll_id] = poll
         return self._send(params, poll={k: v for k, v in poll.items()})

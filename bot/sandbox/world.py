@@ -175,7 +175,12 @@ class World:
         voters[person.id] = options
         poll["total_voter_count"] = len([v for v in voters.values() if v])
         if not poll["is_anonymous"]:
-            answer = {"poll_id": poll_id, "user": person.user, "option_ids": options}
+            answer = {
+                "poll_id": poll_id,
+                "user": person.user,
+                "option_ids": options,
+                "option_persistent_ids": [f"{poll_id}-{n}" for n in options],
+            }
             await self.push({"poll_answer": answer})
         await self.push({"poll": _public_poll(poll)})
         return True

@@ -1,0 +1,474 @@
+"""Surveys: creation from a file (and its errors) and in the chat, every question type,
+conditions, Back and Skip, resuming after a restart, one response per member, anonymity,
+reminders, closing on time, native polls, results against hand-computed figures, exports,
+and refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import load_workbook
+
+from bot.context import Ctx
+from tests.factories import add_member, axis_id
+from tests.harness import Harness, Person
+
+COORDINATOR = 800
+
+FULL = """
+title: Pulso del clúster
+intro: Seis preguntas rápidas.
+closes: 30/11/2026 18:00
+audience: everyone
+anonymous: {anonymous}
+questions:
+  - type: single
+    text: ¿Tu empresa tiene becarios?
+    options: [Sí, No, En preparación]
+  - type: text
+    text: ¿Qué lo impide?
+    max_length: 40
+    show_if: {{question: 1, answer: No}}
+  - type: multi
+    text: ¿Qué temas te interesan?
+    options: [Electromovilidad, Industria 4.0, Talento]
+  - type: scale
+    text: ¿Qué tan útil fue el último taller?
+    required: false
+  - type: nps
+    text: ¿Recomendarías el clúster?
+  - type: yesno
+    text: ¿Vendrías al foro?
+  - type: number
+    text: ¿Cuántas personas en tu planta?
+    min: 1
+    max: 5000
+"""
+
+
+async def _coordinator(harness: Harness) -> Person:
+    await add_member(harness.db, COORDINATOR, full_name="Cora Coord", role="coordinator")
+    return harness.person(user_id=COORDINATOR, first_name="Cora")
+
+
+async def _send_file(harness: Harness, person: Person, name: str, content: str) -> Any:
+    file_id = f"doc-{len(harness.api.uploaded) + 1}"
+    harness.api.uploaded[file_id] = content.encode()
+    document = {
+        "file_id": file_id,
+        "file_unique_id": f"u{file_id}",
+        "file_name": name,
+        "file_size": len(content.encode()),
+    }
+    return await harness.feed({"message": person._message(document=document)})
+
+
+async def _launch(harness: Harness, anonymous: bool = False, text: str = FULL) -> int:
+    cora = await _coordinator(harness)
+    await _send_file(harness, cora, "pulso.yaml", text.format(anonymous=str(anonymous).lower()))
+    replies = await cora.tap("🚀 Lanzar")
+    assert "está lanzada" in replies.text, replies.texts
+    return int(await harness.db.fetchval("SELECT max(id) FROM surveys"))
+
+
+async def _answer_all(harness: Harness, person: Person, blocker: bool = False) -> None:
+    """Start from the invitation and answer every question."""
+    await person.tap("▶️ Empezar")
+    await person.tap("No" if blocker else "Sí")
+    if blocker:
+        await person.send("Falta de presupuesto")
+    await person.tap("Electromovilidad")
+    await person.tap("Talento")
+    await person.tap("Listo ✅")
+    await person.tap("Omitir ⏭")
+    await person.tap("9")
+    await person.tap("Sí")
+    await person.send("120")
+
+
+async def test_a_file_with_errors_names_question_and_field(harness: Harness) -> None:
+    cora = await _coordinator(harness)
+    bad = """
+title: Mal
+closes: 30/11/2026 18:00
+questions:
+  - type: single
+    text: ¿Uno?
+    options: [Solo una]
+  - type: scale
+    text: ""
+  - type: text
+    text: ¿Por qué?
+    show_if: {question: 5, answer: x}
+  - type: color
+    text: ¿Qué color?
+"""
+    replies = await _send_file(harness, cora, "mal.yaml", bad)
+    text = replies.text
+    assert text.startswith("❌ El archivo de la encuesta tiene problemas:")
+    assert "• Pregunta 1, options: single and multi questions need at least 2 options" in text
+    assert "• Pregunta 2, text: String should have at least 1 character" in text
+    assert "• Pregunta 4, type: Input should be 'single'" in text
+    replies = await _send_file(harness, cora, "mal.json", "{not json")
+    assert "• document: cannot be read" in replies.text
+    replies = await _send_file(
+        harness, cora, "mal.yaml", FULL.format(anonymous="false").replace("30/11/2026", "1/1/2020")
+    )
+    assert "• closes: Ese momento ya pasó." in replies.text
+    assert await harness.db.fetchval("SELECT count(*) FROM surveys") == 0
+
+
+async def test_launch_invites_through_the_outbox_and_the_whole_flow(harness: Harness) -> None:
+    for user in (101, 102):
+        await add_member(harness.db, user, full_name=f"P{user}")
+    await add_member(harness.db, 103, notifications=False)
+    survey_id = await _launch(harness)
+    delivered = await harness.drain()
+    invited = sorted(c.chat_id for c in delivered.messages)
+    assert invited == [101, 102, COORDINATOR]
+    invitation = next(c for c in delivered.messages if c.chat_id == 101)
+    assert invitation.text.startswith(
+        "📝 Encuesta: Pulso del clúster\nSeis preguntas rápidas.\n7 preguntas"
+    )
+    ana = harness.person(user_id=101)
+    replies = await ana.tap("▶️ Empezar")
+    assert replies.last.text.startswith("📝 Pulso del clúster · 1/7\n\n¿Tu empresa tiene becarios?")
+    replies = await ana.tap("No")
+    assert "2/7" in replies.last.text and "¿Qué lo impide?" in replies.last.text  # condition met
+    replies = await ana.send("x" * 41)
+    assert replies.texts == ["Es demasiado largo: máximo 40 caracteres (el tuyo tiene 41)."]
+    replies = await ana.tap_data(f"sv:{survey_id}:1:o1")  # a button of the first question
+    assert replies.alerts == ["Ese botón es de otra pregunta. Aquí es donde vas."]
+    await ana.send("Falta de presupuesto")
+    replies = await ana.send("otra cosa")  # text where buttons are expected
+    assert replies.texts[0] == "Responde con los botones de la pregunta de arriba, por favor."
+    await ana.tap("Electromovilidad")
+    replies = await ana.tap("Talento")
+    assert "✓ Electromovilidad" in str(replies.last.inline_buttons)
+    await ana.tap("Listo ✅")
+    replies = await ana.tap("◀ Atrás")  # back to the multi question, answers ticked
+    assert "3/7" in replies.last.text and "✓ Talento" in str(replies.last.inline_buttons)
+    await ana.tap("Listo ✅")
+    await ana.tap("Omitir ⏭")
+    await ana.tap("9")
+    await ana.tap("Sí")
+    replies = await ana.send("mil")
+    assert replies.texts == ["Escribe un número, por ejemplo 12."]
+    replies = await ana.send("9000")
+    assert replies.texts == ["Está fuera de rango: escribe un número de 1 a 5000."]
+    replies = await ana.send("120")
+    assert "¡Gracias!" in replies.text
+    replies = await ana.tap_data(f"sv:{survey_id}:0:start")
+    assert replies.alerts == ["Ya respondiste esta encuesta. ¡Gracias!"]
+    rows = await harness.db.fetchall(
+        "SELECT q.position, o.code, a.value_number, a.value_text FROM survey_answers a"
+        " JOIN survey_questions q ON q.id = a.question_id"
+        " LEFT JOIN survey_options o ON o.id = a.option_id ORDER BY q.position, o.code"
+    )
+    assert [tuple(r) for r in rows] == [
+        (1, "o2", None, None),
+        (2, None, None, "Falta de presupuesto"),
+        (3, "o1", None, None),
+        (3, "o3", None, None),
+        (5, None, 9.0, None),
+        (6, None, 1.0, None),
+        (7, None, 120.0, None),
+    ]
+    assert await harness.db.fetchval("SELECT complete FROM survey_responses") == 1
+
+
+async def test_the_conditional_question_is_skipped_when_not_met(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    await _launch(harness)
+    await harness.drain()
+    ana = harness.person(user_id=101)
+    await ana.tap("▶️ Empezar")
+    replies = await ana.tap("Sí")
+    assert "3/7" in replies.last.text  # question 2 only shows after "No"
+
+
+async def test_resume_after_a_restart_and_answers_are_kept(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    await _launch(harness)
+    await harness.drain()
+    ana = harness.person(user_id=101)
+    await ana.tap("▶️ Empezar")
+    await ana.tap("Sí")
+    await ana.tap("Talento")
+    await harness.restart()
+    replies = await ana.send("/surveys")
+    await ana.tap("▶️ Empezar")
+    replies = await ana.tap("Listo ✅")
+    assert "4/7" in replies.last.text
+    answered = await harness.db.fetchval("SELECT count(*) FROM survey_answers")
+    assert answered == 2
+
+
+async def test_anonymous_answers_are_linked_to_nobody(harness: Harness) -> None:
+    for user in (101, 102, 103):
+        await add_member(harness.db, user)
+    survey_id = await _launch(harness, anonymous=True)
+    await harness.drain()
+    for user in (101, 102):
+        await _answer_all(harness, harness.person(user_id=user), blocker=user == 102)
+    await harness.person(user_id=103).tap("▶️ Empezar")
+    await harness.person(user_id=103).tap("Sí")  # started, not finished
+    db = harness.db
+    member_ids = {r[0] for r in await db.fetchall("SELECT id FROM members")}
+    responses = await db.fetchall("SELECT id, member_id, submitted_on FROM survey_responses")
+    assert len(responses) == 2
+    assert all(r[1] is None and r[2] is None for r in responses)
+    assert not {r[0] for r in responses} & member_ids
+    rowids = [r[0] for r in await db.fetchall("SELECT rowid FROM survey_answers ORDER BY rowid")]
+    inserted = [r[0] for r in await db.fetchall("SELECT rowid FROM survey_answers")]
+    assert max(rowids) > 10_000 and rowids == sorted(inserted)  # random, not insertion order
+    # no column anywhere ties an answer to a member or a precise time
+    columns = {
+        table: [c[1] for c in await db.fetchall(f"PRAGMA table_info({table})")]
+        for table in ("survey_answers", "survey_responses")
+    }
+    assert columns["survey_answers"] == [
+        "response_id",
+        "question_id",
+        "option_id",
+        "value_number",
+        "value_text",
+    ]
+    assert not any(c.endswith("_at") for c in columns["survey_responses"])
+    # who took part is known, with the date only
+    taking_part = await db.fetchall(
+        "SELECT completed_on FROM survey_participation"
+        " WHERE survey_id = ? AND started_at IS NOT NULL",
+        (survey_id,),
+    )
+    assert sorted(str(r[0]) for r in taking_part) == ["2026-11-24", "2026-11-24", "None"]
+    drafts = await db.fetchall("SELECT member_id FROM survey_drafts")
+    assert [r[0] for r in drafts] != []  # only the unfinished one is still in a draft
+    await harness.person(user_id=COORDINATOR).send(f"/results {survey_id}")
+    await harness.person(user_id=COORDINATOR).tap("🔒 Cerrar ahora")
+    assert await db.fetchval("SELECT count(*) FROM survey_drafts") == 0
+    assert await db.fetchval("SELECT count(*) FROM survey_responses WHERE complete = 0") == 1
+
+
+async def test_results_match_hand_computed_figures(harness: Harness) -> None:
+    for user in range(101, 106):
+        await add_member(harness.db, user)
+    survey_id = await _launch(harness)
+    await harness.drain()
+    scores = {101: "10", 102: "9", 103: "7", 104: "3"}  # 105 does not finish
+    for user, score in scores.items():
+        person = harness.person(user_id=user)
+        await person.tap("▶️ Empezar")
+        await person.tap("Sí" if user != 104 else "En preparación")
+        await person.tap("Talento")
+        await person.tap("Listo ✅")
+        if user == 101:
+            await person.tap("5")
+        else:
+            await person.tap("Omitir ⏭")
+        await person.tap(score)
+        await person.tap("No" if user == 103 else "Sí")
+        await person.send(str(user - 100))
+    await harness.person(user_id=105).tap("▶️ Empezar")
+    replies = await harness.person(user_id=COORDINATOR).send(f"/results {survey_id}")
+    text = replies.text
+    # 4 of 6 invited completed (5 members + the coordinator); 5 started
+    assert "Tasa de respuesta: 4 de 6 invitados (67%) · 5 empezaron" in text
+    assert "• Sí: 3 (75%)" in text and "• En preparación: 1 (25%)" in text
+    assert "4. ¿Qué tan útil fue el último taller? (1 respuestas)" in text
+    # NPS: promoters 10, 9 (2); passive 7; detractor 3 → (2 - 1) / 4 = +25; mean 29/4
+    assert "NPS: +25" in text and "Promedio: 7.25" in text
+    assert "• Sí: 3 (75%)\n• No: 1 (25%)" in text
+    assert "Promedio: 2.50" in text  # the numbers 1, 2, 3, 4
+    charts = [c for c in replies.calls if c.method == "sendPhoto"]
+    assert len(charts) == 6  # every question with answers but the text one
+    assert charts[0].files["photo"][1].startswith(b"\x89PNG")
+
+
+async def test_exports_long_wide_and_xlsx(harness: Harness) -> None:
+    await add_member(harness.db, 101, full_name="Ana López")
+    survey_id = await _launch(harness)
+    await harness.drain()
+    await _answer_all(harness, harness.person(user_id=101))
+    cora = harness.person(user_id=COORDINATOR)
+    await cora.send(f"/results {survey_id}")
+    long = (await cora.tap("📄 CSV (una fila por respuesta)")).last.files["document"][1]
+    rows = list(csv.reader(io.StringIO(long.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["response", "member", "organization", "complete", "question_number"]
+    assert rows[1][1:9] == [
+        "Ana López",
+        "Flex",
+        "1",
+        "1",
+        "¿Tu empresa tiene becarios?",
+        "single",
+        "o1",
+        "Sí",
+    ]
+    assert rows[5][4:] == ["6", "¿Vendrías al foro?", "yesno", "1", "yes", "1", ""]
+    wide = (await cora.tap("📄 CSV (una fila por persona)")).last.files["document"][1]
+    table = list(csv.reader(io.StringIO(wide.decode("utf-8-sig"))))
+    assert table[0] == [
+        "response",
+        "member",
+        "organization",
+        "complete",
+        "q1",
+        "q2",
+        "q3",
+        "q3_o1",
+        "q3_o2",
+        "q3_o3",
+        "q4",
+        "q5",
+        "q6",
+        "q7",
+    ]
+    assert table[1][1:] == [
+        "Ana López",
+        "Flex",
+        "1",
+        "Sí",
+        "",
+        "Electromovilidad;Talento",
+        "1",
+        "0",
+        "1",
+        "",
+        "9",
+        "yes",
+        "120",
+    ]
+    book = (await cora.tap("📗 Excel (.xlsx)")).last.files["document"][1]
+    workbook = load_workbook(io.BytesIO(book))
+    assert workbook.sheetnames == ["answers (long)", "responses (wide)"]
+    assert workbook["responses (wide)"]["E2"].value == "Sí"
+
+
+async def test_reminders_reach_only_who_has_not_finished(harness: Harness) -> None:
+    for user in (101, 102, 103):
+        await add_member(harness.db, user)
+    survey_id = await _launch(harness)
+    await harness.drain()
+    await _answer_all(harness, harness.person(user_id=101))
+    await harness.person(user_id=102).tap("▶️ Empezar")
+    cora = harness.person(user_id=COORDINATOR)
+    await cora.send(f"/results {survey_id}")
+    replies = await cora.tap("🔔 Recordar a quien no ha terminado")
+    assert replies.alerts == ["🔔 Recordatorio en camino a 3 miembros."]  # 102, 103, Cora
+    delivered = await harness.drain()
+    assert sorted(c.chat_id for c in delivered.messages) == [102, 103, COORDINATOR]
+    assert "Recordatorio: la encuesta Pulso del clúster" in delivered.messages[0].text
+    await cora.send(f"/results {survey_id}")
+    await cora.tap("🕒 Programar un recordatorio")
+    replies = await cora.send("28/11 09:00")
+    assert "El recordatorio sale el sábado, 28 de noviembre de 2026, 09:00" in replies.text
+    await _answer_all(harness, harness.person(user_id=103))
+    harness.clock.advance(days=4)
+    delivered = await harness.drain()
+    assert sorted(c.chat_id for c in delivered.messages) == [102, COORDINATOR]
+
+
+async def test_the_survey_closes_by_itself(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    await _launch(harness)
+    await harness.drain()
+    job = harness.app.job_queue.get_jobs_by_name("survey-closing")[0]  # type: ignore[union-attr]
+    harness.clock.advance(days=6, hours=8, minutes=1)  # past 30/11 18:00 local
+    await job.callback(Ctx.from_job(job, harness.app))  # type: ignore[arg-type]
+    assert await harness.db.fetchval("SELECT status FROM surveys") == "closed"
+    replies = await harness.person(user_id=101).tap("▶️ Empezar")
+    assert replies.alerts == ["Esta encuesta ya cerró. ¡Gracias!"]
+
+
+async def test_a_one_question_survey_as_a_native_poll(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    await add_member(harness.db, 102)
+    cora = await _coordinator(harness)
+    poll = """
+title: Pulso rápido
+closes: 26/11 18:00
+questions:
+  - type: yesno
+    text: ¿Vienes al foro del jueves?
+"""
+    await _send_file(harness, cora, "pulso.yaml", poll)
+    await cora.tap("📊 Lanzar como encuesta de Telegram")
+    delivered = await harness.drain()
+    polls = [c for c in delivered.calls if c.method == "sendPoll"]
+    assert sorted(c.chat_id for c in polls) == [101, 102, COORDINATOR]
+    assert polls[0].params["is_anonymous"] in (False, "false")
+    poll_ids = await harness.db.fetchall(
+        "SELECT poll_id, chat_id FROM survey_polls ORDER BY chat_id"
+    )
+    first = poll_ids[0][0]
+    user = {"id": 101, "is_bot": False, "first_name": "Ana"}
+    await harness.feed(
+        {
+            "poll_answer": {
+                "poll_id": first,
+                "user": user,
+                "option_ids": [0],
+                "option_persistent_ids": [f"{first}-0"],
+            }
+        }
+    )
+    assert await harness.db.fetchval("SELECT value_number FROM survey_answers") == 1.0
+    assert await harness.db.fetchval("SELECT count(completed_on) FROM survey_participation") == 1
+    harness.clock.advance(days=3)
+    job = harness.app.job_queue.get_jobs_by_name("survey-closing")[0]  # type: ignore[union-attr]
+    calls_before = len(harness.api.calls)
+    await job.callback(Ctx.from_job(job, harness.app))  # type: ignore[arg-type]
+    stopped = [c for c in harness.api.calls[calls_before:] if c.method == "stopPoll"]
+    assert len(stopped) == 3
+
+
+async def test_building_a_survey_in_the_chat(harness: Harness) -> None:
+    await add_member(harness.db, 101, axes=("talent",))
+    cora = await _coordinator(harness)
+    await cora.send("/newsurvey")
+    await cora.send("Necesidades de talento")
+    await cora.tap("Omitir ⏭")
+    await cora.tap("Una opción")
+    await cora.send("¿Qué perfil buscas más?")
+    replies = await cora.send("Técnico")
+    assert "Así no funciona" in replies.text
+    await cora.send("Técnico\nIngeniería\nAdministrativo")
+    await cora.tap("Obligatoria")
+    await cora.tap("Un número")
+    await cora.send("¿Cuántas vacantes?")
+    await cora.send("0-500")
+    await cora.tap("Opcional")
+    await cora.tap("✅ Ya no hay más preguntas")
+    await cora.tap("🔒 Anónima: nadie puede ligar respuestas con personas")
+    await cora.tap("🎓 Talento")
+    replies = await cora.send("5/12 18:00")
+    assert "Se invitará a 1 miembro." in replies.text
+    assert "¿Qué perfil buscas más?" in replies.text
+    await cora.tap("🚀 Lanzar")
+    row = await harness.db.fetchone("SELECT title, anonymous, closes_at, audience FROM surveys")
+    assert tuple(row)[:3] == ("Necesidades de talento", 1, "2026-12-06T00:00:00Z")
+    assert f'"ids":[{await axis_id(harness.db, "talent")}]' in row[3]
+    kinds = [
+        r[0]
+        for r in await harness.db.fetchall("SELECT kind FROM survey_questions ORDER BY position")
+    ]
+    assert kinds == ["single", "number"]
+
+
+async def test_members_cannot_create_or_read_results(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    survey_id = await _launch(harness)
+    member = harness.person(user_id=101)
+    refusal = "⛔ Solo los coordinadores del clúster pueden hacer esto."
+    assert (await member.send("/newsurvey")).texts == [refusal]
+    assert (await member.send(f"/results {survey_id}")).texts == [refusal]
+    replies = await _send_file(harness, member, "x.yaml", FULL.format(anonymous="false"))
+    assert replies.texts == [refusal]
+    for action in ("csv", "wide", "xlsx", "rem", "remat", "close"):
+        replies = await member.tap_data(f"sa:{action}:{survey_id}")
+        assert replies.alerts == [refusal], action
+    assert await harness.db.fetchval("SELECT status FROM surveys") == "open"
+    assert await harness.db.fetchval("SELECT count(*) FROM surveys") == 1
