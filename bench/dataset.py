@@ -164,3 +164,51 @@ def build(path: Path, members: int = MEMBERS, seed: int = 2026) -> int:
 async def build_async(path: Path, members: int = MEMBERS, seed: int = 2026) -> int:
     await _migrate(path)
     return await asyncio.to_thread(_fill, path, members, seed)
+
+
+def add_tap_survey(path: Path, members: int) -> tuple[int, list[tuple[int, str]]]:
+    """An open five-question survey that `members` members have started: the survey id and,
+    per question in order, (question id, the button action a member taps)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys=ON")
+    taps: list[tuple[int, str]] = []
+    with conn:
+        cursor = conn.execute(
+            "INSERT INTO surveys (title, status, opened_at, closes_at, created_by)"
+            " VALUES ('Pulso rápido', 'open', ?, '2099-12-31T23:00:00Z', 1)",
+            (STAMP,),
+        )
+        survey_id = int(cursor.lastrowid or 0)
+        for position, (kind, action) in enumerate(
+            [("single", "o2"), ("scale", "v4"), ("nps", "v9"), ("yesno", "v1"), ("single", "o1")],
+            start=1,
+        ):
+            q = conn.execute(
+                "INSERT INTO survey_questions (survey_id, position, kind, text)"
+                " VALUES (?, ?, ?, ?)",
+                (survey_id, position, kind, f"Pregunta {position}"),
+            )
+            question_id = int(q.lastrowid or 0)
+            if kind == "single":
+                conn.executemany(
+                    "INSERT INTO survey_options (question_id, position, code, label)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(question_id, o, f"o{o}", f"Opción {o}") for o in range(1, 4)],
+                )
+            taps.append((question_id, action))
+        conn.executemany(
+            "INSERT INTO survey_participation (survey_id, member_id, invited_at, started_at)"
+            " VALUES (?, ?, ?, ?)",
+            [(survey_id, m, STAMP, STAMP) for m in range(1, members + 1)],
+        )
+        conn.executemany(
+            "INSERT INTO survey_drafts (survey_id, member_id, answers, position)"
+            " VALUES (?, ?, '{}', 1)",
+            [(survey_id, m) for m in range(1, members + 1)],
+        )
+        conn.executemany(
+            "INSERT INTO survey_responses (survey_id, member_id, complete) VALUES (?, ?, 0)",
+            [(survey_id, m) for m in range(1, members + 1)],
+        )
+    conn.close()
+    return survey_id, taps

@@ -87,10 +87,35 @@ def _n(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+_MESSAGES: dict[tuple[object, ...], tuple[str, InlineKeyboardMarkup | None]] = {}
+_MESSAGES_MAX = 4096
+
+
 def question_message(
     t: Translator, survey: Survey, question: QuestionRow, progress: Progress
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The text and buttons of one question, with the member's current answer ticked."""
+    """The text and buttons of one question, with the member's current answer ticked.
+
+    Built once per question, language, answer and navigation and reused (keyboards are
+    immutable): on the answer path this is most of the bot's own work per tap.
+    """
+    back = previous_position(survey, progress.answers, question.position) is not None
+    answers = tuple(progress.answers.get(question.id, []))
+    # the whole question (text, options…) is in the key: another database's survey #1 differs
+    key = (survey.id, survey.title, len(survey.questions), question, t.language, answers, back)
+    if survey.id and key in _MESSAGES:
+        return _MESSAGES[key]
+    built = _build_question_message(t, survey, question, progress, back)
+    if survey.id:
+        if len(_MESSAGES) >= _MESSAGES_MAX:
+            _MESSAGES.clear()
+        _MESSAGES[key] = built
+    return built
+
+
+def _build_question_message(
+    t: Translator, survey: Survey, question: QuestionRow, progress: Progress, back: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
     total = len(survey.questions)
     current = set(progress.answers.get(question.id, []))
     head = t(
@@ -136,7 +161,7 @@ def question_message(
             ]
         )
     navigation = []
-    if previous_position(survey, progress.answers, question.position) is not None:
+    if back:
         navigation.append(button(t.label("◀ Back"), "back"))
     if not question.required:
         navigation.append(button(t.label("Skip ⏭"), "skip"))
