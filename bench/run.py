@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import broadcast, pipeline, signup, startup
+from bench import analysis, broadcast, pipeline, signup, startup
 from bench.common import Row
 
 RESULTS = Path("bench/results.json")
@@ -28,6 +28,7 @@ def _suites() -> dict[str, Callable[[], list[Row]]]:
     return {
         "pipeline": lambda: asyncio.run(pipeline.run()),
         "signup": lambda: asyncio.run(signup.run()),
+        "analysis": lambda: asyncio.run(analysis.run()),
         "broadcast": lambda: asyncio.run(broadcast.run()),
         "startup": startup.run,
     }

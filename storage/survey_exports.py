@@ -32,26 +32,53 @@ LONG_HEADER = [
 
 
 async def long_rows(db: Database, survey: Survey) -> list[list[object]]:
+    """One row per answer. The answers come bare from SQLite; questions, options and people
+    are looked up from small maps built once (faster than joining them into 100,000 rows)."""
+    people = {
+        r[0]: (r[1], r[2])
+        for r in await db.fetchall(
+            "SELECT m.id, m.full_name, o.name FROM members m"
+            " LEFT JOIN organizations o ON o.id = m.organization_id"
+            " WHERE m.id IN (SELECT member_id FROM survey_responses WHERE survey_id = ?)",
+            (survey.id,),
+        )
+    }
+    questions = {q.id: q for q in survey.questions}
+    options = {o.id: (o.code, o.label) for q in survey.questions for o in q.options}
     rows = await db.fetchall(
-        "SELECT r.id, m.full_name, o.name, r.complete, q.position, q.text, q.kind,"
-        " so.code, so.label, a.value_number, a.value_text"
-        " FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
-        " JOIN survey_questions q ON q.id = a.question_id"
-        " LEFT JOIN survey_options so ON so.id = a.option_id"
-        " LEFT JOIN members m ON m.id = r.member_id"
-        " LEFT JOIN organizations o ON o.id = m.organization_id"
-        " WHERE r.survey_id = ? ORDER BY r.id, q.position, so.position",
+        "SELECT r.id, r.member_id, r.complete, a.question_id, a.option_id, a.value_number,"
+        " a.value_text FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
+        # ids follow positions: questions and options are stored in their order
+        " WHERE r.survey_id = ? ORDER BY r.id, a.question_id, a.option_id",
         (survey.id,),
     )
-    result = []
-    for row in rows:
-        values = list(row)
-        number = values[9]
-        if isinstance(number, float) and number.is_integer():
-            values[9] = int(number)
-        if survey.kind_is_yesno(values[4]) and values[9] is not None:
-            values[7], values[8] = str(values[9]), "yes" if values[9] else "no"
-        result.append(values)
+    nobody = (None, None)
+    result: list[list[object]] = []
+    append = result.append
+    for response, member, complete, question_id, option_id, number, text in rows:
+        question = questions[question_id]
+        name, organization = people.get(member, nobody)
+        code, label = options.get(option_id, nobody) if option_id is not None else nobody
+        if number is not None:
+            if number == int(number):
+                number = int(number)
+            if question.kind == "yesno":
+                code, label = str(number), "yes" if number else "no"
+        append(
+            [
+                response,
+                name,
+                organization,
+                complete,
+                question.position,
+                question.text,
+                question.kind,
+                code,
+                label,
+                number,
+                text,
+            ]
+        )
     return result
 
 

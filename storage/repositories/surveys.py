@@ -489,45 +489,46 @@ class SurveyRepository:
             (survey_id,),
         ) or (0, 0, 0)
         counted = await self.db.fetchall(
-            "SELECT a.question_id, coalesce(o.code, CAST(a.value_number AS TEXT)), count(*)"
+            "SELECT a.question_id, a.option_id, a.value_number, count(*)"
             " FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
-            " LEFT JOIN survey_options o ON o.id = a.option_id"
             " WHERE r.survey_id = ? AND r.complete = 1 AND a.value_text IS NULL"
-            " GROUP BY 1, 2",
+            " GROUP BY 1, 2, 3",
             (survey_id,),
         )
-        answered: dict[int, int] = dict(
-            (int(r[0]), int(r[1]))
-            for r in await self.db.fetchall(
+        codes = {o.id: o.code for q in survey.questions for o in q.options}
+        counts: dict[int, dict[str, int]] = {}
+        sums: dict[int, tuple[float, int]] = {}
+        for question_id, option_id, number, how_many in counted:
+            key = codes.get(option_id, "") if option_id is not None else _number(number)
+            counts.setdefault(int(question_id), {})[key] = int(how_many)
+            if number is not None:
+                total, n = sums.get(int(question_id), (0.0, 0))
+                sums[int(question_id)] = (total + float(number) * how_many, n + int(how_many))
+        answered = {q: sum(c.values()) for q, c in counts.items()}  # one answer per response…
+        multi = [q.id for q in survey.questions if q.kind == "multi"]
+        if multi:  # …except multiple choice: count the people, not the ticks
+            marks = ",".join("?" for _ in multi)
+            for question_id, people in await self.db.fetchall(
                 "SELECT a.question_id, count(DISTINCT a.response_id) FROM survey_answers a"
                 " JOIN survey_responses r ON r.id = a.response_id"
-                " WHERE r.survey_id = ? AND r.complete = 1 GROUP BY 1",
-                (survey_id,),
-            )
-        )
-        means: dict[int, float] = dict(
-            (int(r[0]), float(r[1]))
-            for r in await self.db.fetchall(
-                "SELECT a.question_id, avg(a.value_number) FROM survey_answers a"
-                " JOIN survey_responses r ON r.id = a.response_id"
-                " WHERE r.survey_id = ? AND r.complete = 1 AND a.value_number IS NOT NULL"
-                " GROUP BY 1",
-                (survey_id,),
-            )
-        )
+                f" WHERE a.question_id IN ({marks}) AND r.complete = 1 GROUP BY 1",
+                multi,
+            ):
+                answered[int(question_id)] = int(people)
         texts: dict[int, list[str]] = {}
-        for question_id, text in await self.db.fetchall(
-            "SELECT a.question_id, a.value_text FROM survey_answers a"
-            " JOIN survey_responses r ON r.id = a.response_id"
-            " WHERE r.survey_id = ? AND r.complete = 1 AND a.value_text IS NOT NULL"
-            " ORDER BY a.question_id, a.value_text",
-            (survey_id,),
-        ):
-            texts.setdefault(int(question_id), []).append(str(text))
-        counts: dict[int, dict[str, int]] = {}
-        for question_id, key, number in counted:
-            label = _number(float(key)) if key and key[0] in "-0123456789" else key
-            counts.setdefault(int(question_id), {})[str(label)] = int(number)
+        free = [q.id for q in survey.questions if q.kind == "text"]
+        if free:
+            marks = ",".join("?" for _ in free)
+            for question_id, text in await self.db.fetchall(
+                "SELECT a.question_id, a.value_text FROM survey_answers a"
+                " JOIN survey_responses r ON r.id = a.response_id"
+                f" WHERE a.question_id IN ({marks}) AND r.complete = 1"
+                " ORDER BY a.question_id, a.value_text",
+                free,
+            ):
+                texts.setdefault(int(question_id), []).append(str(text))
+                answered[int(question_id)] = answered.get(int(question_id), 0) + 1
+        means = {q: total / n for q, (total, n) in sums.items() if n}
         results = []
         for question in survey.questions:
             mine = counts.get(question.id, {})
