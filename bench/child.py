@@ -35,7 +35,7 @@ async def _bot(database: Path, work: bool) -> None:
 async def _bare(database: Path, work: bool) -> None:
     import sqlite3
 
-    from bench.common import InstantBotAPI, start_bare, stop_bare
+    from bench.instant import InstantBotAPI, start_bare, stop_bare  # PTB alone, not the bot
 
     api = InstantBotAPI()
     app = await start_bare(api)

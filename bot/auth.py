@@ -67,3 +67,18 @@ async def own_member(update: Update, context: Ctx) -> Member | None:
         return member
     await refuse(update, context, "applicant")
     return None
+
+
+async def active_member(update: Update, context: Ctx) -> Member | None:
+    """The caller as an active member, for members' features (events, groups, surveys).
+
+    Admins named in ADMIN_IDS pass every role check but may have no member row: they
+    are asked to sign up like anyone else. Others are refused as `allowed` does.
+    """
+    if not await allowed(update, context, "member"):
+        return None
+    member = context.member
+    if member is not None and member.is_active:
+        return member
+    await refuse(update, context, "applicant")
+    return None

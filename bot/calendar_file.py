@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
 from storage.repositories.events import Event
 
 PRODUCT = "-//CLIA Aguascalientes//Bot de miembros//ES"
@@ -15,6 +12,9 @@ PRODUCT = "-//CLIA Aguascalientes//Bot de miembros//ES"
 
 def ics(event: Event, *, now: datetime, link: str | None = None) -> bytes:
     """The calendar file; the UID stays the same across changes, so calendars update it."""
+    from icalendar import Calendar  # loaded when the first calendar file is asked for
+    from icalendar import Event as CalendarEvent
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

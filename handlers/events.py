@@ -21,7 +21,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, deeplinks
-from bot.auth import allowed
+from bot.auth import active_member, allowed
 from bot.calendar_file import ics
 from bot.context import Ctx
 from bot.i18n import Translator
@@ -229,7 +229,7 @@ async def tapped(update: Update, context: Ctx) -> None:
     elif action == "ics":
         await _send_calendar(update, context, event)
     elif action == "open":
-        if not await allowed(update, context, "member"):
+        if await active_member(update, context) is None:
             return
         await query.answer()
         await show_card(update, context, event)
@@ -252,7 +252,7 @@ async def tapped(update: Update, context: Ctx) -> None:
 async def _answer(update: Update, context: Ctx, event: Event, answer: str) -> None:
     query = update.callback_query
     assert query is not None
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     member = context.member
     assert member is not None
@@ -340,7 +340,7 @@ async def _send_calendar(
 ) -> None:
     query = update.callback_query
     if not answered and query is not None:
-        if not await allowed(update, context, "member"):
+        if await active_member(update, context) is None:
             return
         await query.answer()
     chat = update.effective_user
@@ -360,7 +360,7 @@ async def _send_calendar(
 
 async def list_events(update: Update, context: Ctx) -> None:
     """/events: upcoming events of the member's axes and groups; a button shows all."""
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     member = context.member
     assert member is not None and update.effective_chat is not None
@@ -406,7 +406,7 @@ async def list_events(update: Update, context: Ctx) -> None:
 
 async def my_events(update: Update, context: Ctx) -> None:
     """/myevents: what the member said Going or Maybe to (or waits for)."""
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     member = context.member
     assert member is not None and update.effective_chat is not None
@@ -434,7 +434,7 @@ async def my_events(update: Update, context: Ctx) -> None:
 
 async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
     """?start=ev_<id>: the card in the private chat (shared anywhere)."""
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     event = await context.services.repos.events.get(int(rest)) if rest.isdigit() else None
     if event is None:
@@ -448,7 +448,7 @@ async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
 
 async def check_in_by_link(update: Update, context: Ctx, token: str) -> None:
     """?start=ci_<token>: the venue's QR code marks the member present."""
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     assert update.effective_chat is not None and context.member is not None
     _ = context.t

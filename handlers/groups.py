@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
-from bot.auth import allowed
+from bot.auth import active_member
 from bot.context import Ctx
 from bot.labels import axis_name
 
@@ -46,7 +46,7 @@ async def _view(context: Ctx, member_id: int) -> tuple[str, InlineKeyboardMarkup
 
 async def list_groups(update: Update, context: Ctx) -> None:
     """/groups: every working group, with the member's own marked."""
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     assert context.member is not None and update.effective_chat is not None
     text, markup = await _view(context, context.member.id)
@@ -56,7 +56,7 @@ async def list_groups(update: Update, context: Ctx) -> None:
 async def join_or_leave(update: Update, context: Ctx) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     assert context.member is not None
     _prefix, group_id, action = query.data.split(":")

@@ -27,7 +27,6 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.auth import allowed
-from bot.charts import bar_chart
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import axis_name
@@ -727,6 +726,8 @@ async def _may_manage(update: Update, context: Ctx, survey: Survey) -> bool:
 
 
 async def send_results(update: Update, context: Ctx, results: Results) -> None:
+    from bot.charts import bar_chart  # matplotlib loads on the first /results, not at start-up
+
     _ = context.t
     survey = results.survey
     for text in results_text(_, results, context.services.settings.tz):

@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks, deeplinks
-from bot.auth import allowed
+from bot.auth import active_member
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.notices import Notice, PollSpec, Rendered
@@ -275,7 +275,7 @@ async def tapped(update: Update, context: Ctx) -> None:
     """Start, an answer, Done, Back or Skip."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     _prefix, survey_id, question_id, action = query.data.split(":")
     survey = await context.services.repos.surveys.get(int(survey_id))
@@ -494,7 +494,7 @@ def _check_typed(context: Ctx, question: QuestionRow, text: str) -> str | _Refus
 
 async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
     """?start=sv_<id>: the invitation in the private chat."""
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     survey = await context.services.repos.surveys.get(int(rest)) if rest.isdigit() else None
     assert update.effective_chat is not None
@@ -514,7 +514,7 @@ async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
 
 async def my_surveys(update: Update, context: Ctx) -> None:
     """/surveys for members: the open surveys waiting for their answer."""
-    if not await allowed(update, context, "member"):
+    if await active_member(update, context) is None:
         return
     assert context.member is not None and update.effective_chat is not None
     _ = context.t

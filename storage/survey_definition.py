@@ -28,7 +28,6 @@ import json
 import re
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 QuestionKind = Literal["single", "multi", "scale", "nps", "yesno", "number", "text"]
@@ -136,20 +135,6 @@ def answer_code(question: Question, answer: str) -> str | None:
     return None
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans only: an option written `No` or `Sí` stays text (YAML 1.1 would read
-    No, Yes, On, Off as booleans)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
 class DefinitionProblem(Exception):
     """The document is not a valid survey; `problems` are (question number or None, field, text)."""
 
@@ -158,11 +143,37 @@ class DefinitionProblem(Exception):
         self.problems = problems
 
 
+def _yaml_loader() -> Any:
+    """YAML 1.2 booleans only: an option written `No` or `Sí` stays text (YAML 1.1 would read
+    No, Yes, On, Off as booleans). PyYAML loads with the first survey file, not at start-up."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return Loader
+
+
 def parse_document(raw: bytes, filename: str) -> SurveyDefinition:
     """A YAML or JSON document → a validated definition, or DefinitionProblem."""
+    import yaml
+
     try:
         text = raw.decode("utf-8-sig")
-        data = json.loads(text) if filename.lower().endswith(".json") else yaml.load(text, _Loader)  # noqa: S506
+        data = (
+            json.loads(text)
+            if filename.lower().endswith(".json")
+            else yaml.load(text, _yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        )
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise DefinitionProblem(
             [(None, "document", f"cannot be read: {exc}".splitlines()[0])]

@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-
 from storage.database import Database
 from storage.repositories.surveys import Survey
 
@@ -126,6 +124,8 @@ def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
 
 
 def to_xlsx(long: list[list[object]], wide: tuple[list[str], list[list[object]]]) -> bytes:
+    from openpyxl import Workbook  # loaded when a coordinator first asks for a workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "answers (long)"

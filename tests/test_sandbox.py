@@ -82,3 +82,28 @@ async def test_a_reset_starts_fresh(tmp_path: Path) -> None:
         assert created["id"] not in [p["id"] for p in state["people"]]
         await ana.send("/start")
         await ana.wait_for_text("Qué gusto verte de nuevo, Ana López")  # the demo is back
+
+
+async def test_rsvp_and_survey_answer_over_http(tmp_path: Path) -> None:
+    async with (
+        running_sandbox(tmp_path) as sandbox,
+        httpx.AsyncClient(base_url=sandbox.url) as client,
+    ):
+        ana = PagePerson(sandbox, client, 20003)  # a demo member of Innovation
+        await ana.send("/events")
+        await ana.wait_for_text("Próximos eventos para ti")
+        await ana.tap("Foro de Innovación Automotriz 2026")
+        await ana.wait_for_text("Tu respuesta: ✅ Asistiré")
+        await ana.tap("🤔 Tal vez")
+        await ana.wait_for_text("Tu respuesta: 🤔 Tal vez")
+
+        await ana.send("/surveys")
+        await ana.wait_for_text("Encuesta: Pulso de innovación 2026")
+        await ana.tap("▶️ Empezar")
+        await ana.wait_for_text("¿Qué tan avanzada está la digitalización de tu planta?")
+        await ana.tap("4")
+        await ana.wait_for_text("¿Cuál es tu prioridad para 2027?")
+        await ana.tap("Talento")
+        await ana.wait_for_text("¿Qué apoyo esperas del clúster?")
+        await ana.send("Vinculación con universidades")
+        await ana.wait_for_text("¡Gracias!")
