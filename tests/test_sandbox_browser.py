@@ -65,6 +65,21 @@ async def test_sign_up_on_the_page(tmp_path: Path) -> None:
         await page.wait_for_selector("text=Aprobada por Laura Méndez")
         await page.click("[data-person-id='20100']")
         await page.wait_for_selector("text=Ya eres miembro")
+
+        # A demo member answers an event and a survey question.
+        await page.click("[data-person-id='20003']")
+        await page.fill("#text", "/events")
+        await page.press("#text", "Enter")
+        await page.click("button:has-text('Foro de Innovación Automotriz 2026')")
+        await page.wait_for_selector("text=Tu respuesta: ✅ Asistiré")
+        await page.click("button:has-text('🤔 Tal vez') >> nth=-1")
+        await page.wait_for_selector("text=Tu respuesta: 🤔 Tal vez")
+        await page.fill("#text", "/surveys")
+        await page.press("#text", "Enter")
+        await page.click("button:has-text('▶️ Empezar') >> nth=-1")
+        await page.wait_for_selector("text=¿Qué tan avanzada está la digitalización de tu planta?")
+        await page.click("button:text-is('4') >> nth=-1")
+        await page.wait_for_selector("text=¿Cuál es tu prioridad para 2027?")
         shot = tmp_path / "sandbox.png"
         await page.screenshot(path=str(shot))
         await browser.close()
