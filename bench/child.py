@@ -53,7 +53,18 @@ async def _bare(database: Path, work: bool) -> None:
 def main() -> None:
     mode, database, work = sys.argv[1], Path(sys.argv[2]), "--ready-only" not in sys.argv
     asyncio.run(_bot(database, work) if mode == "bot" else _bare(database, work))
-    print(f"PEAK_RSS_KIB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
+    print(f"PEAK_RSS_KIB {peak_rss_kib()}", flush=True)
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set, from /proc (VmHWM starts afresh at exec; getrusage's
+    ru_maxrss would also count the parent's memory at the fork that started us)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 if __name__ == "__main__":

@@ -82,3 +82,11 @@ async def active_member(update: Update, context: Ctx) -> Member | None:
         return member
     await refuse(update, context, "applicant")
     return None
+
+
+async def coordinator_scope(context: Ctx) -> frozenset[int]:
+    """The axes the caller coordinates when limited to some; empty means every axis
+    (admins, and coordinators without a limit)."""
+    if context.role == "admin" or context.member is None:
+        return frozenset()
+    return await context.services.repos.members.coordinator_axis_ids(context.member.id)

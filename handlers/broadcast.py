@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.auth import allowed, refuse
+from bot.auth import allowed, coordinator_scope, refuse
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
@@ -74,18 +74,11 @@ def _chat_id(update: Update) -> int:
     return update.effective_chat.id
 
 
-async def _scope(context: Ctx) -> frozenset[int]:
-    """The axes this coordinator is limited to (empty: all; admins are never limited)."""
-    if context.role == "admin" or context.member is None:
-        return frozenset()
-    return await context.services.repos.members.coordinator_axis_ids(context.member.id)
-
-
 async def _may_address(update: Update, context: Ctx, audience: Audience) -> bool:
     """Coordinators may address this audience now; otherwise they are told why."""
     if not await allowed(update, context, "coordinator"):
         return False
-    scope = await _scope(context)
+    scope = await coordinator_scope(context)
     if not scope:
         return True
     axes: set[int] = set()
@@ -176,7 +169,7 @@ async def wrong_kind(update: Update, context: Ctx) -> str:
 
 async def _ask_audience(update: Update, context: Ctx) -> str:
     _ = context.t
-    scoped = bool(await _scope(context))
+    scoped = bool(await coordinator_scope(context))
     rows = [[_button(_.label("🎯 Members of axes"), "a", "axes")]]
     rows.append([_button(_.label("👥 A working group"), "a", "working_group")])
     rows.append([_button(_.label("📅 Who answered an event"), "a", "event")])
@@ -213,7 +206,7 @@ async def _picker(context: Ctx) -> tuple[str, list[list[InlineKeyboardButton]]]:
     _ = context.t
     draft = _draft(context)
     kind, chosen = draft["kind"], set(draft.get("ids", []))
-    repos, scope = context.services.repos, await _scope(context)
+    repos, scope = context.services.repos, await coordinator_scope(context)
     rows: list[list[InlineKeyboardButton]] = []
     tick = "✓ "
     if kind == "axes":
@@ -643,7 +636,7 @@ async def _may_manage(update: Update, context: Ctx, created_by: int | None) -> b
     """Unscoped coordinators and admins manage every broadcast; scoped ones their own."""
     if not await allowed(update, context, "coordinator"):
         return False
-    if not await _scope(context) or (context.member and context.member.id == created_by):
+    if not await coordinator_scope(context) or (context.member and context.member.id == created_by):
         return True
     await refuse(update, context, "coordinator", -1)
     return False

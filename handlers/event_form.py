@@ -23,11 +23,11 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.auth import allowed
+from bot.auth import allowed, coordinator_scope
 from bot.context import Ctx
 from bot.labels import axis_name
 from bot.when import WhenProblem, parse_local, series_starts, show
-from handlers import events, menu
+from handlers import events, forms, menu
 from storage.repositories.events import Counts, Event, NewEvent
 
 AXIS, KIND, GROUP, TITLE, DESCRIPTION, WHEN, DURATION, PLACE, CAPACITY, REPEAT, PREVIEW = (
@@ -77,12 +77,6 @@ async def _say(update: Update, context: Ctx, text: str, markup: Any = None) -> N
     await context.bot.send_message(_chat(update), text, reply_markup=markup)
 
 
-async def _scope(context: Ctx) -> frozenset[int]:
-    if context.role == "admin" or context.member is None:
-        return frozenset()
-    return await context.services.repos.members.coordinator_axis_ids(context.member.id)
-
-
 def _too_long(context: Ctx, maximum: int, text: str) -> str:
     return context.t(
         "That is too long: at most {maximum} characters (yours has {count}).",
@@ -100,7 +94,7 @@ async def start(update: Update, context: Ctx) -> str | int:
     assert context.user_data is not None
     context.user_data["ev"] = {}
     _ = context.t
-    scope = await _scope(context)
+    scope = await coordinator_scope(context)
     rows = [
         [_button(axis_name(_, a.code), "ax", a.id)]
         for a in await context.services.repos.reference.axes()
@@ -652,7 +646,7 @@ async def start_group(update: Update, context: Ctx) -> str | int:
     if not await allowed(update, context, "coordinator"):
         return ConversationHandler.END
     _ = context.t
-    scope = await _scope(context)
+    scope = await coordinator_scope(context)
     rows = [
         [_button(axis_name(_, a.code), "gax", a.id)]
         for a in await context.services.repos.reference.axes()
@@ -728,15 +722,6 @@ async def cancel(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-async def wrong_input(update: Update, context: Ctx) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
-        )
-        return
-    await _say(update, context, context.t("Please answer the question above, or /cancel to stop."))
-
-
 async def busy(update: Update, context: Ctx) -> None:
     await _say(
         update,
@@ -750,13 +735,7 @@ def _cb(*parts: str) -> Any:
 
 
 def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, Ctx, Any]]:
-    return [
-        *handlers,
-        CallbackQueryHandler(cancel, _cb("x")),
-        CommandHandler(["newevent", "newgroup"], busy),
-        MessageHandler(~filters.COMMAND, wrong_input),
-        CallbackQueryHandler(wrong_input),
-    ]
+    return forms.step("ef", cancel, *handlers, busy=busy, busy_commands=("newevent", "newgroup"))
 
 
 def conversation() -> ConversationHandler[Ctx]:

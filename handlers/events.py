@@ -21,7 +21,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, deeplinks
-from bot.auth import active_member, allowed
+from bot.auth import active_member, allowed, coordinator_scope
 from bot.calendar_file import ics
 from bot.context import Ctx
 from bot.i18n import Translator
@@ -177,9 +177,7 @@ async def _is_staff_for(context: Ctx, event: Event) -> bool:
     """Coordinators of the event's axis (or of every axis) and admins manage it."""
     if not at_least(context.role, "coordinator"):
         return False
-    if context.role == "admin" or context.member is None:
-        return True
-    scope = await context.services.repos.members.coordinator_axis_ids(context.member.id)
+    scope = await coordinator_scope(context)
     return not scope or event.axis_id in scope
 
 

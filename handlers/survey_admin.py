@@ -26,12 +26,12 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.auth import allowed
+from bot.auth import allowed, coordinator_scope
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import axis_name
 from bot.when import WhenProblem, parse_local, show
-from handlers import menu
+from handlers import forms, menu
 from handlers.surveys import invitation_text, poll_spec, question_message
 from storage import survey_exports
 from storage.audience import Audience
@@ -297,7 +297,7 @@ async def chose_anonymous(update: Update, context: Ctx) -> str:
     await query.edit_message_reply_markup(None)
     _draft(context)["anonymous"] = query.data.endswith(":1")
     _ = context.t
-    scope = await _scope(context)
+    scope = await coordinator_scope(context)
     rows = [] if scope else [[_button(_.label("🌐 Every member"), "aud", 0)]]
     for axis in await context.services.repos.reference.axes():
         if not scope or axis.id in scope:
@@ -314,20 +314,14 @@ async def chose_anonymous(update: Update, context: Ctx) -> str:
     return AUDIENCE
 
 
-async def _scope(context: Ctx) -> frozenset[int]:
-    if context.role == "admin" or context.member is None:
-        return frozenset()
-    return await context.services.repos.members.coordinator_axis_ids(context.member.id)
-
-
 async def chose_audience(update: Update, context: Ctx) -> str | None:
     query = update.callback_query
     assert query is not None and query.data is not None
     axis_id = int(query.data.split(":")[2])
     if not await allowed(update, context, "coordinator", axis_id or None) or (
-        not axis_id and await _scope(context)
+        not axis_id and await coordinator_scope(context)
     ):
-        if not axis_id and await _scope(context):
+        if not axis_id and await coordinator_scope(context):
             from bot.auth import refuse
 
             await refuse(update, context, "coordinator", -1)
@@ -476,7 +470,7 @@ async def _audience_of(context: Ctx, definition: SurveyDefinition) -> Audience |
 
 
 async def _may_address(update: Update, context: Ctx, audience: Audience) -> bool:
-    scope = await _scope(context)
+    scope = await coordinator_scope(context)
     if not scope:
         return True
     axis = audience.ids[0] if audience.kind == "axes" and len(audience.ids) == 1 else -1
@@ -718,7 +712,7 @@ async def results_command(update: Update, context: Ctx) -> None:
 
 
 async def _may_manage(update: Update, context: Ctx, survey: Survey) -> bool:
-    scope = await _scope(context)
+    scope = await coordinator_scope(context)
     if not scope:
         return True
     axis = survey.audience.ids[0] if survey.audience.kind == "axes" and survey.audience.ids else -1
@@ -917,26 +911,12 @@ async def cancel(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
-async def wrong_input(update: Update, context: Ctx) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
-        )
-        return
-    await _say(update, context, context.t("Please answer the question above, or /cancel to stop."))
-
-
 def _cb(*parts: str) -> Any:
     return callbacks.pattern("sa", *parts)
 
 
 def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, Ctx, Any]]:
-    return [
-        *handlers,
-        CallbackQueryHandler(cancel, _cb("x")),
-        MessageHandler(~filters.COMMAND, wrong_input),
-        CallbackQueryHandler(wrong_input),
-    ]
+    return forms.step("sa", cancel, *handlers)
 
 
 def conversation() -> ConversationHandler[Ctx]:

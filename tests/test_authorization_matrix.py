@@ -75,6 +75,12 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("ev:1:at", "coordinator"),
         ("ev:1:qr", "coordinator"),
         (f"ev:1:mk{member}", "coordinator"),
+        ("sa:csv:1", "coordinator"),
+        ("sa:wide:1", "coordinator"),
+        ("sa:xlsx:1", "coordinator"),
+        ("sa:rem:1", "coordinator"),
+        ("sa:remat:1", "coordinator"),
+        ("sa:close:1", "coordinator"),
     ]
 
 

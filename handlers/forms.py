@@ -1,0 +1,50 @@
+"""What the coordinators' step-by-step forms share: the reply to input a step did not expect
+and the catch-alls every step ends with, so that nothing typed or tapped is ever dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks
+from bot.context import Ctx
+
+Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
+
+
+async def wrong_input(update: Update, context: Ctx) -> None:
+    """A button of another step (or message) says it expired; anything typed is redirected."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(
+            context.t.label("This button has expired. Please start again."), show_alert=True
+        )
+        return
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id,
+        context.t("Please answer the question above, or /cancel to stop."),
+    )
+
+
+def step(
+    prefix: str,
+    cancel: Callback,
+    *handlers: BaseHandler[Update, Ctx, Any],
+    busy: Callback | None = None,
+    busy_commands: tuple[str, ...] = (),
+) -> list[BaseHandler[Update, Ctx, Any]]:
+    """A step's own handlers, then ✖ (`<prefix>:x`), the busy commands, and the catch-alls."""
+    tail: list[BaseHandler[Update, Ctx, Any]] = [
+        CallbackQueryHandler(cancel, callbacks.pattern(prefix, "x"))
+    ]
+    if busy is not None and busy_commands:
+        tail.append(CommandHandler(list(busy_commands), busy))
+    return [
+        *handlers,
+        *tail,
+        MessageHandler(~filters.COMMAND, wrong_input),
+        CallbackQueryHandler(wrong_input),
+    ]
