@@ -59,22 +59,15 @@ _DURATION = re.compile(r"(?:(\d{1,2})\s*(?:h|hrs?|horas?|:))?\s*(\d{1,3})?\s*(?:
 
 
 def _draft(context: Ctx) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft: dict[str, Any] = context.user_data.setdefault("ev", {})
-    return draft
+    return forms.draft(context, "ev")
 
 
 def _button(label: str, *parts: str | int) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=callbacks.pack("ef", *parts))
 
 
-def _chat(update: Update) -> int:
-    assert update.effective_chat is not None
-    return update.effective_chat.id
-
-
-async def _say(update: Update, context: Ctx, text: str, markup: Any = None) -> None:
-    await context.bot.send_message(_chat(update), text, reply_markup=markup)
+_chat = forms.chat_of
+_say = forms.say
 
 
 def _too_long(context: Ctx, maximum: int, text: str) -> str:

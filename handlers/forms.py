@@ -48,3 +48,21 @@ def step(
         MessageHandler(~filters.COMMAND, wrong_input),
         CallbackQueryHandler(wrong_input),
     ]
+
+
+def draft(context: Ctx, key: str) -> dict[str, Any]:
+    """The form's answers so far, in the person's user data (persisted, so they survive a
+    restart)."""
+    assert context.user_data is not None
+    answers: dict[str, Any] = context.user_data.setdefault(key, {})
+    return answers
+
+
+def chat_of(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+async def say(update: Update, context: Ctx, text: str, markup: Any = None) -> None:
+    """A new message in this chat (HTML, like every reply)."""
+    await context.bot.send_message(chat_of(update), text, reply_markup=markup)

@@ -77,22 +77,15 @@ MESSAGE_MAX = 3800
 
 
 def _draft(context: Ctx) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft: dict[str, Any] = context.user_data.setdefault("svd", {})
-    return draft
+    return forms.draft(context, "svd")
 
 
 def _button(label: str, *parts: str | int) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=callbacks.pack("sa", *parts))
 
 
-def _chat(update: Update) -> int:
-    assert update.effective_chat is not None
-    return update.effective_chat.id
-
-
-async def _say(update: Update, context: Ctx, text: str, markup: Any = None) -> None:
-    await context.bot.send_message(_chat(update), text, reply_markup=markup)
+_chat = forms.chat_of
+_say = forms.say
 
 
 def kind_name(t: Translator, kind: str) -> str:
