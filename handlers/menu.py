@@ -26,9 +26,12 @@ class MenuItem:
 
 def items() -> tuple[MenuItem, ...]:
     """The menu in display order (resolved late: feature modules import this one)."""
-    from handlers import common, language, profile
+    from handlers import common, events, groups, language, profile, surveys
 
     return (
+        MenuItem(N_("📅 Events"), events.list_events),
+        MenuItem(N_("📝 Surveys"), surveys.my_surveys),
+        MenuItem(N_("👥 Working groups"), groups.list_groups),
         MenuItem(N_("👤 My profile"), profile.profile),
         MenuItem(N_("❓ Help"), common.help_command),
         MenuItem(N_("🌐 Language"), language.ask_language),

@@ -10,7 +10,14 @@ async def test_start_welcomes_a_member_back_with_the_main_menu(harness: Harness)
     await add_member(harness.db, 1001, full_name="Ana López")
     replies = await harness.person(first_name="Ana").send("/start")
     assert "¡Qué gusto verte de nuevo, Ana López!" in replies.text
-    assert replies.last.keyboard_labels == ["👤 Mi perfil", "❓ Ayuda", "🌐 Idioma"]
+    assert replies.last.keyboard_labels == [
+        "📅 Eventos",
+        "📝 Encuestas",
+        "👥 Grupos de trabajo",
+        "👤 Mi perfil",
+        "❓ Ayuda",
+        "🌐 Idioma",
+    ]
     assert replies.last.params["parse_mode"] == "HTML"
 
 
@@ -63,7 +70,14 @@ async def test_switching_language_is_stored_and_used_from_then_on(harness: Harne
     replies = await ana.tap("English")
     assert "I will talk to you in English from now on." in replies.texts[0]
     assert replies.messages[0].method == "editMessageText"
-    assert replies.last.keyboard_labels == ["👤 My profile", "❓ Help", "🌐 Language"]
+    assert replies.last.keyboard_labels == [
+        "📅 Events",
+        "📝 Surveys",
+        "👥 Working groups",
+        "👤 My profile",
+        "❓ Help",
+        "🌐 Language",
+    ]
     stored = await harness.db.fetchone(
         "SELECT language, status FROM members WHERE telegram_user_id = ?", (ana.id,)
     )

@@ -352,7 +352,7 @@ async def test_events_lists_and_deep_link(harness: Harness) -> None:
     cora = await _coordinator(harness)
     event_id = await _create(harness, cora)
     member = harness.person(user_id=101)
-    replies = await member.send("/events")
+    replies = await member.send("📅 Eventos")  # the main menu's button
     assert "Aún no hay nada programado" in replies.text  # Innovation is not her axis
     replies = await member.tap("🔎 Ver todos los eventos")
     assert "28 nov 2026, 18:00: Foro de innovación abierta" in replies.text

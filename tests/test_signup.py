@@ -106,7 +106,14 @@ async def test_sign_up_then_approval_by_an_admin(harness: Harness) -> None:
     assert "✅ Aprobada por un administrador." in replies.text
     welcome = next(c for c in replies.messages if c.chat_id == ana.id)
     assert "¡Bienvenido(a) a CLIA, Ana López! Ya eres miembro." in welcome.text
-    assert welcome.keyboard_labels == ["👤 Mi perfil", "❓ Ayuda", "🌐 Idioma"]
+    assert welcome.keyboard_labels == [
+        "📅 Eventos",
+        "📝 Encuestas",
+        "👥 Grupos de trabajo",
+        "👤 Mi perfil",
+        "❓ Ayuda",
+        "🌐 Idioma",
+    ]
     assert (await _member(harness, ana))["status"] == "active"
     assert (
         await harness.db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'member_approved'")
