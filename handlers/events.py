@@ -785,13 +785,16 @@ async def remind_due(context: Ctx) -> int:
         # due: the start is within `delta` from now (and the later, shorter lead has not come)
         shorter = min((d for _, d in REMINDERS if d < delta), default=timedelta(0))
         for event in await services.repos.events.starting_between(now + shorter, now + delta):
+            key = f"rem:{event.id}:{event.starts_at.isoformat()}:{lead}"
+            if await services.repos.outbox.exists(key):
+                continue  # queued on an earlier minute: no write at all
             broadcast = await services.repos.outbox.enqueue(
                 kind="event_reminder",
                 text=json.dumps({"for": event.starts_at.isoformat(), "lead": lead}),
                 now=now,
                 audience=Audience(kind="event", ids=(event.id,), answers=("going",)),
                 event_id=event.id,
-                dedup_key=f"rem:{event.id}:{event.starts_at.isoformat()}:{lead}",
+                dedup_key=key,
             )
             queued += broadcast is not None
     if queued:

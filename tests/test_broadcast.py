@@ -356,3 +356,19 @@ async def test_a_coordinator_demoted_mid_form_cannot_send(harness: Harness) -> N
     replies = await cora.tap("📤 Enviar ahora")
     assert replies.alerts == ["⛔ Solo los coordinadores del clúster pueden hacer esto."]
     assert await harness.db.fetchval("SELECT count(*) FROM broadcasts") == 0
+
+
+async def test_an_idle_sender_only_reads(harness: Harness) -> None:
+    """It looks at the outbox every second when idle: those looks must not write."""
+    cora = await _coordinator(harness)
+    await cora.send("/broadcast")
+    await cora.send("Nadie lo recibirá")
+    await cora.tap("🎯 Miembros de ejes")
+    await cora.tap("🌎 Globalización")  # nobody follows it
+    await cora.tap("Continuar ▶️")
+    assert await harness.db.fetchval("SELECT count(*) FROM broadcasts") == 0  # nothing to send
+    await harness.drain()
+    commits = harness.db.commits
+    for _ in range(3):
+        assert (await harness.drain()).calls == []
+    assert harness.db.commits == commits

@@ -166,6 +166,11 @@ class OutboxRepository:
             )
         return broadcast_id
 
+    async def exists(self, dedup_key: str) -> bool:
+        """Was a notice with this key queued already? (A read, before any write.)"""
+        value = await self.db.fetchval("SELECT 1 FROM broadcasts WHERE dedup_key = ?", (dedup_key,))
+        return value is not None
+
     async def pending_count(self, broadcast_id: int) -> int:
         value = await self.db.fetchval(
             "SELECT count(*) FROM deliveries WHERE broadcast_id = ? AND status = 'pending'",
@@ -212,7 +217,16 @@ class OutboxRepository:
             )
 
     async def finish_completed(self, now: datetime) -> list[int]:
-        """Mark broadcasts with nothing pending as done; return their ids."""
+        """Mark broadcasts with nothing pending as done; return their ids.
+
+        Called after every batch and every idle look: a read decides whether to write.
+        """
+        candidates = await self.db.fetchval(
+            "SELECT count(*) FROM broadcasts b WHERE status = 'sending' AND NOT EXISTS"
+            " (SELECT 1 FROM deliveries d WHERE d.broadcast_id = b.id AND d.status = 'pending')"
+        )
+        if not candidates:
+            return []
         async with self.db.transaction() as conn:
             rows = await self.db.fetchall(
                 "SELECT id FROM broadcasts b WHERE status = 'sending' AND NOT EXISTS"
