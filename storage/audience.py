@@ -109,6 +109,30 @@ async def resolve(db: Database, audience: Audience) -> list[Recipient]:
     return [Recipient(**dict(r)) for r in rows]
 
 
+def deliveries_insert(audience: Audience) -> tuple[str, list[object]]:
+    """An `INSERT … SELECT` of one pending delivery per reachable member of the audience, for
+    broadcast `?1` at time `?2`: SQLite writes the rows itself, no Python object per person."""
+    inner, params = _audience_sql(audience)
+    return (
+        "INSERT INTO deliveries (broadcast_id, member_id, chat_id, updated_at)"
+        " SELECT ?, m.id, m.chat_id, ? FROM members m"
+        f" WHERE m.id IN ({inner}) AND {_REACHABLE} ORDER BY m.id",
+        params,
+    )
+
+
+def participation_insert(audience: Audience) -> tuple[str, list[object]]:
+    """An `INSERT … SELECT` inviting every reachable member of the audience to survey `?1`
+    at time `?2`."""
+    inner, params = _audience_sql(audience)
+    return (
+        "INSERT INTO survey_participation (survey_id, member_id, invited_at)"
+        " SELECT ?, m.id, ? FROM members m"
+        f" WHERE m.id IN ({inner}) AND {_REACHABLE}",
+        params,
+    )
+
+
 async def count(db: Database, audience: Audience) -> int:
     inner, params = _audience_sql(audience)
     value = await db.fetchval(

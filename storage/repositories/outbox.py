@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from storage.audience import Audience, Recipient, resolve
+from storage.audience import Audience, Recipient, deliveries_insert
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
 
@@ -127,12 +127,7 @@ class OutboxRepository:
                 ) as cursor:
                     if await cursor.fetchone():
                         return None
-            if scheduled_for is not None:
-                people: list[Recipient] = []
-            elif recipients is not None:
-                people = list(recipients)
-            else:
-                people = await resolve(self.db, audience)
+            people: list[Recipient] = list(recipients or [])
             cursor = await conn.execute(
                 "INSERT INTO broadcasts (kind, created_by, text, media_kind, media_file_id,"
                 " audience, event_id, survey_id, dedup_key, status, report_chat_id,"
@@ -156,6 +151,9 @@ class OutboxRepository:
                 ),
             )
             broadcast_id = int(cursor.lastrowid or 0)
+            if scheduled_for is None and recipients is None:
+                sql, params = deliveries_insert(audience)
+                await conn.execute(sql, [broadcast_id, stamp, *params])
             await conn.executemany(
                 "INSERT INTO deliveries (broadcast_id, member_id, chat_id, message_thread_id,"
                 " updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -253,15 +251,8 @@ class OutboxRepository:
                 (stamp,),
             )
             for broadcast_id, audience_json in rows:
-                people = await resolve(self.db, Audience.from_json(audience_json))
-                await conn.executemany(
-                    "INSERT INTO deliveries (broadcast_id, member_id, chat_id, message_thread_id,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (broadcast_id, r.member_id, r.chat_id, r.message_thread_id, stamp)
-                        for r in people
-                    ],
-                )
+                sql, params = deliveries_insert(Audience.from_json(audience_json))
+                await conn.execute(sql, [broadcast_id, stamp, *params])
                 await conn.execute(
                     "UPDATE broadcasts SET status = 'sending', started_at = ? WHERE id = ?",
                     (stamp, broadcast_id),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.audience import Audience, resolve
+from storage.audience import Audience, participation_insert
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
 from storage.survey_definition import SurveyDefinition, answer_code, option_code
@@ -166,12 +166,8 @@ class SurveyRepository:
                         for n, label in enumerate(question.options, start=1)
                     ],
                 )
-            people = await resolve(self.db, audience)
-            await conn.executemany(
-                "INSERT INTO survey_participation (survey_id, member_id, invited_at)"
-                " VALUES (?, ?, ?)",
-                [(survey_id, p.member_id, stamp) for p in people if p.member_id is not None],
-            )
+            sql, params = participation_insert(audience)
+            await conn.execute(sql, [survey_id, stamp, *params])
         return survey_id
 
     # --- reading -------------------------------------------------------------------------
