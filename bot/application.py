@@ -75,13 +75,15 @@ def build_application(
     services = Services(
         settings=settings, db=db, repos=Repositories.over(db), i18n=i18n, clock=clock
     )
+    sender_request = request or _http_request(8)
     services.sender = Sender(
         services,
         Bot(
             settings.token or OFFLINE_TOKEN,
             base_url=f"{settings.telegram_api_base_url}/bot",
             base_file_url=f"{settings.telegram_api_base_url}/file/bot",
-            request=request or _http_request(8),
+            request=sender_request,
+            get_updates_request=sender_request,  # never polls; spares building a second client
         ),
         rate=settings.broadcast_rate,
     )
