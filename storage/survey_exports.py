@@ -8,8 +8,11 @@ random id. Rows are read with one query and written as they come.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import sqlite3
+from pathlib import Path
 
 from storage.database import Database
 from storage.repositories.surveys import Survey
@@ -30,37 +33,47 @@ LONG_HEADER = [
 
 
 async def long_rows(db: Database, survey: Survey) -> list[list[object]]:
-    """One row per answer. The answers come bare from SQLite; questions, options and people
-    are looked up from small maps built once (faster than joining them into 100,000 rows)."""
-    people = {
-        r[0]: (r[1], r[2])
-        for r in await db.fetchall(
-            "SELECT m.id, m.full_name, o.name FROM members m"
-            " LEFT JOIN organizations o ON o.id = m.organization_id"
-            " WHERE m.id IN (SELECT member_id FROM survey_responses WHERE survey_id = ?)",
+    """One row per answer, built in a worker thread on its own read-only connection, so a
+    large export does not hold up the replies to everyone else."""
+    return await asyncio.to_thread(_long_rows, db.path, survey)
+
+
+def _long_rows(path: Path, survey: Survey) -> list[list[object]]:
+    """The answers come bare from SQLite; questions, options and people are looked up from
+    small maps built once (faster than joining them into 100,000 rows)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        people = {
+            r[0]: (r[1], r[2])
+            for r in conn.execute(
+                "SELECT m.id, m.full_name, o.name FROM members m"
+                " LEFT JOIN organizations o ON o.id = m.organization_id"
+                " WHERE m.id IN (SELECT member_id FROM survey_responses WHERE survey_id = ?)",
+                (survey.id,),
+            )
+        }
+        rows = conn.execute(
+            "SELECT r.id, r.member_id, r.complete, a.question_id, a.option_id, a.value_number,"
+            " a.value_text FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
+            # ids follow positions: questions and options are stored in their order
+            " WHERE r.survey_id = ? ORDER BY r.id, a.question_id, a.option_id",
             (survey.id,),
-        )
-    }
-    questions = {q.id: q for q in survey.questions}
+        ).fetchall()
+    finally:
+        conn.close()
+    questions = {q.id: (q.position, q.text, q.kind) for q in survey.questions}
     options = {o.id: (o.code, o.label) for q in survey.questions for o in q.options}
-    rows = await db.fetchall(
-        "SELECT r.id, r.member_id, r.complete, a.question_id, a.option_id, a.value_number,"
-        " a.value_text FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
-        # ids follow positions: questions and options are stored in their order
-        " WHERE r.survey_id = ? ORDER BY r.id, a.question_id, a.option_id",
-        (survey.id,),
-    )
     nobody = (None, None)
     result: list[list[object]] = []
     append = result.append
     for response, member, complete, question_id, option_id, number, text in rows:
-        question = questions[question_id]
+        position, question_text, kind = questions[question_id]
         name, organization = people.get(member, nobody)
         code, label = options.get(option_id, nobody) if option_id is not None else nobody
         if number is not None:
             if number == int(number):
                 number = int(number)
-            if question.kind == "yesno":
+            if kind == "yesno":
                 code, label = str(number), "yes" if number else "no"
         append(
             [
@@ -68,9 +81,9 @@ async def long_rows(db: Database, survey: Survey) -> list[list[object]]:
                 name,
                 organization,
                 complete,
-                question.position,
-                question.text,
-                question.kind,
+                position,
+                question_text,
+                kind,
                 code,
                 label,
                 number,
