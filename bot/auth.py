@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.context import Ctx
 from bot.roles import Role, at_least
+from storage.audience import Audience
 from storage.models import Member
 
 
@@ -90,3 +91,31 @@ async def coordinator_scope(context: Ctx) -> frozenset[int]:
     if context.role == "admin" or context.member is None:
         return frozenset()
     return await context.services.repos.members.coordinator_axis_ids(context.member.id)
+
+
+async def audience_axes(context: Ctx, audience: Audience) -> set[int]:
+    """The axes an audience lies in; {-1} when it spans the cluster (everyone, organizations,
+    sectors, surveys) or a group or event without one axis."""
+    if audience.kind == "axes":
+        return set(audience.ids)
+    if audience.kind in ("working_group", "event"):
+        kind = audience.kind
+        targets = [await context.services.repos.targets.name(kind, i) for i in audience.ids]
+        axes = {t.axis_id for t in targets if t is not None and t.axis_id is not None}
+        return axes if len(axes) == 1 else {-1}
+    return {-1}
+
+
+async def may_address(update: Update, context: Ctx, audience: Audience) -> bool:
+    """Coordinators may address (or manage what addresses) this audience now; otherwise they
+    are told why. Coordinators limited to some axes keep to audiences inside them."""
+    if not await allowed(update, context, "coordinator"):
+        return False
+    scope = await coordinator_scope(context)
+    if not scope:
+        return True
+    for axis in await audience_axes(context, audience):
+        if axis not in scope:
+            await refuse(update, context, "coordinator", axis)
+            return False
+    return True

@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.auth import allowed, coordinator_scope, refuse
+from bot.auth import allowed, coordinator_scope, may_address, refuse
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
@@ -72,31 +72,6 @@ def _button(label: str, *parts: str | int) -> InlineKeyboardButton:
 def _chat_id(update: Update) -> int:
     assert update.effective_chat is not None
     return update.effective_chat.id
-
-
-async def _may_address(update: Update, context: Ctx, audience: Audience) -> bool:
-    """Coordinators may address this audience now; otherwise they are told why."""
-    if not await allowed(update, context, "coordinator"):
-        return False
-    scope = await coordinator_scope(context)
-    if not scope:
-        return True
-    axes: set[int] = set()
-    if audience.kind == "axes":
-        axes = set(audience.ids)
-    elif audience.kind in ("working_group", "event"):
-        kind = audience.kind
-        targets = [await context.services.repos.targets.name(kind, i) for i in audience.ids]
-        axes = {t.axis_id for t in targets if t is not None and t.axis_id is not None}
-        if len(axes) != 1:
-            axes = {-1}
-    else:
-        axes = {-1}  # everyone, organizations, sectors, surveys: cluster-wide audiences
-    for axis in axes:
-        if axis not in scope:
-            await refuse(update, context, "coordinator", axis)
-            return False
-    return True
 
 
 # --- composing ---------------------------------------------------------------------
@@ -423,7 +398,7 @@ async def _chosen(update: Update, context: Ctx, audience: Audience) -> str | int
 
     Refused: the form stays where it was (None keeps the conversation's state).
     """
-    if not await _may_address(update, context, audience):
+    if not await may_address(update, context, audience):
         return None
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -477,7 +452,7 @@ async def send_now(update: Update, context: Ctx) -> str | int:
     if "audience" not in draft or "text" not in draft:
         return await _expired(update, context)
     audience = Audience.model_validate(draft["audience"])
-    if not await _may_address(update, context, audience):
+    if not await may_address(update, context, audience):
         return PREVIEW
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -511,7 +486,7 @@ async def typed_when(update: Update, context: Ctx) -> str | int:
     if "audience" not in draft or "text" not in draft:
         return await _expired(update, context)
     audience = Audience.model_validate(draft["audience"])
-    if not await _may_address(update, context, audience):
+    if not await may_address(update, context, audience):
         return WHEN
     return await _queue(update, context, draft, audience, scheduled_for=moment)
 

@@ -26,12 +26,12 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.auth import allowed, coordinator_scope
+from bot.auth import allowed, may_address
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.labels import axis_name
 from bot.when import WhenProblem, parse_local, show
-from handlers import forms, menu
+from handlers import forms, menu, survey_audience
+from handlers.broadcast import describe
 from handlers.surveys import invitation_text, poll_spec, question_message
 from storage import survey_exports
 from storage.audience import Audience
@@ -50,6 +50,7 @@ from storage.survey_definition import (
     Q_OPTIONS,
     Q_RANGE,
     Q_REQUIRED,
+    Q_CONDITION,
     ANONYMOUS,
     AUDIENCE,
     CLOSES,
@@ -64,6 +65,7 @@ from storage.survey_definition import (
         "q_options",
         "q_range",
         "q_required",
+        "q_condition",
         "anonymous",
         "audience",
         "closes",
@@ -269,7 +271,106 @@ async def chose_required(update: Update, context: Ctx) -> str:
     if current is None:
         return await _ask_kind(update, context)
     current["required"] = query.data.endswith(":1")
+    if _condition_sources(draft):
+        draft["current"] = current
+        return await _ask_condition(update, context)
     draft["questions"].append(current)
+    return await _ask_kind(update, context)
+
+
+# --- conditions: a question shown only after a given answer to an earlier one ----------------
+
+CONDITION_KINDS = ("single", "multi", "yesno", "scale")
+
+
+def _condition_sources(draft: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The earlier questions (numbered from 1) whose answers can be picked from buttons."""
+    return [
+        (number, question)
+        for number, question in enumerate(draft["questions"], start=1)
+        if question["type"] in CONDITION_KINDS
+    ]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def _ask_condition(update: Update, context: Ctx) -> str:
+    _ = context.t
+    draft = _draft(context)
+    rows = [[_button(_.label("Ask everyone"), "if", 0)]]
+    for number, question in _condition_sources(draft):
+        label = _.label(
+            "Only after an answer to {number}: {question}",
+            number=number,
+            question=_short(question["text"]),
+        )
+        rows.append([_button(label, "if", number)])
+    await _say(
+        update,
+        context,
+        _("🔀 Ask this question of everyone, or only after a certain answer?"),
+        InlineKeyboardMarkup(rows),
+    )
+    return Q_CONDITION
+
+
+def _answer_buttons(_: Translator, question: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, stored code) of each answer that can be a condition."""
+    from storage.survey_definition import option_code
+
+    if question["type"] in ("single", "multi"):
+        return [(o, option_code(i)) for i, o in enumerate(question["options"], start=1)]
+    if question["type"] == "yesno":
+        return [(_.label("Yes"), "1"), (_.label("No"), "0")]
+    return [(str(n), str(n)) for n in range(1, 6)]
+
+
+async def chose_condition_question(update: Update, context: Ctx) -> str | None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(context)
+    number = int(query.data.split(":")[2])
+    sources = dict(_condition_sources(draft))
+    if "current" not in draft or (number and number not in sources):
+        await forms.wrong_input(update, context)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if not number:
+        draft["current"].pop("show_if", None)
+        draft["questions"].append(draft.pop("current"))
+        return await _ask_kind(update, context)
+    draft["current"]["show_if"] = {"question": number}
+    _ = context.t
+    rows = [[_button(label, "ifv", code)] for label, code in _answer_buttons(_, sources[number])]
+    text = _(
+        "Ask it only when question {number} was answered… ({question})",
+        number=number,
+        question=_short(sources[number]["text"]),
+    )
+    await _say(update, context, text, InlineKeyboardMarkup(rows))
+    return Q_CONDITION
+
+
+async def chose_condition_answer(update: Update, context: Ctx) -> str | None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(context)
+    current = draft.get("current") or {}
+    number = (current.get("show_if") or {}).get("question")
+    sources = dict(_condition_sources(draft))
+    code = query.data.split(":")[2]
+    if number not in sources or code not in {
+        c for _l, c in _answer_buttons(context.t, sources[number])
+    }:
+        await forms.wrong_input(update, context)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    current["show_if"]["answer"] = code
+    draft["questions"].append(draft.pop("current"))
     return await _ask_kind(update, context)
 
 
@@ -289,39 +390,53 @@ async def chose_anonymous(update: Update, context: Ctx) -> str:
     await query.answer()
     await query.edit_message_reply_markup(None)
     _draft(context)["anonymous"] = query.data.endswith(":1")
-    _ = context.t
-    scope = await coordinator_scope(context)
-    rows = [] if scope else [[_button(_.label("🌐 Every member"), "aud", 0)]]
-    for axis in await context.services.repos.reference.axes():
-        if not scope or axis.id in scope:
-            rows.append([_button(axis_name(_, axis.code), "aud", axis.id)])
-    await _say(
-        update,
-        context,
-        _(
-            "Who is it for? (Files can also choose an organization, sector, working group "
-            "or event.)"
-        ),
-        InlineKeyboardMarkup(rows),
-    )
+    text, markup = await survey_audience.menu(context)
+    await _say(update, context, text, markup)
     return AUDIENCE
 
 
 async def chose_audience(update: Update, context: Ctx) -> str | None:
+    """Every member (0) or one axis."""
     query = update.callback_query
     assert query is not None and query.data is not None
     axis_id = int(query.data.split(":")[2])
-    if not await allowed(update, context, "coordinator", axis_id or None) or (
-        not axis_id and await coordinator_scope(context)
-    ):
-        if not axis_id and await coordinator_scope(context):
-            from bot.auth import refuse
+    audience = Audience(kind="axes", ids=(axis_id,)) if axis_id else Audience()
+    return await _audience_chosen(update, context, audience)
 
-            await refuse(update, context, "coordinator", -1)
+
+async def browsed_audience(update: Update, context: Ctx) -> str:
+    """One of the lists (organizations, sectors, groups, events), or back to the first choice."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    _prefix, _step_name, kind, page = query.data.split(":")
+    if kind == "menu":
+        text, markup = await survey_audience.menu(context)
+    else:
+        text, markup = await survey_audience.listing(context, kind, int(page))
+    await query.edit_message_text(text, reply_markup=markup)
+    return AUDIENCE
+
+
+async def picked_audience(update: Update, context: Ctx) -> str | None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, _step_name, kind, value = query.data.split(":")
+    audience = await survey_audience.chosen(context, kind, int(value))
+    if audience is None:
+        await forms.wrong_input(update, context)
+        return None
+    return await _audience_chosen(update, context, audience)
+
+
+async def _audience_chosen(update: Update, context: Ctx, audience: Audience) -> str | None:
+    """Checked against the coordinator's axes at the moment of the tap; refused: the step stays."""
+    query = update.callback_query
+    assert query is not None
+    if not await may_address(update, context, audience):
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    audience = Audience(kind="axes", ids=(axis_id,)) if axis_id else Audience()
     _draft(context)["audience_json"] = audience.to_json()
     await _say(
         update,
@@ -413,7 +528,7 @@ async def document_received(update: Update, context: Ctx) -> str | int | None:
             + _("• {field}: {problem}", field="audience", problem=audience)
         )
         return None
-    if not await _may_address(update, context, audience):
+    if not await may_address(update, context, audience):
         return None
     assert context.user_data is not None
     context.user_data["svd"] = {}
@@ -462,14 +577,6 @@ async def _audience_of(context: Ctx, definition: SurveyDefinition) -> Audience |
     return Audience(kind="event", ids=(event.id,), answers=("going",))
 
 
-async def _may_address(update: Update, context: Ctx, audience: Audience) -> bool:
-    scope = await coordinator_scope(context)
-    if not scope:
-        return True
-    axis = audience.ids[0] if audience.kind == "axes" and len(audience.ids) == 1 else -1
-    return await allowed(update, context, "coordinator", axis)
-
-
 # --- preview and launch --------------------------------------------------------------------------
 
 
@@ -492,6 +599,7 @@ async def _preview(
     reach = await count(context.services.db, audience)
     lines = [
         _("👆 The invitation and the first question, as members will see them."),
+        _("👥 Audience: {who}", who=await describe(context, _, audience)),
         _._n("📬 {count} member will be invited.", "📬 {count} members will be invited.", reach),
     ]
     rows = [[_button(_.label("🚀 Launch"), "go"), _button(_.label("✖ Cancel"), "x")]]
@@ -546,7 +654,7 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
         )
         return None
     audience = Audience.from_json(draft["audience_json"])
-    if not await allowed(update, context, "coordinator") or not await _may_address(
+    if not await allowed(update, context, "coordinator") or not await may_address(
         update, context, audience
     ):
         return None
@@ -705,11 +813,8 @@ async def results_command(update: Update, context: Ctx) -> None:
 
 
 async def _may_manage(update: Update, context: Ctx, survey: Survey) -> bool:
-    scope = await coordinator_scope(context)
-    if not scope:
-        return True
-    axis = survey.audience.ids[0] if survey.audience.kind == "axes" and survey.audience.ids else -1
-    return await allowed(update, context, "coordinator", axis)
+    """Coordinators limited to some axes manage the surveys whose audience lies in them."""
+    return await may_address(update, context, survey.audience)
 
 
 async def send_results(update: Update, context: Ctx, results: Results) -> None:
@@ -932,8 +1037,16 @@ def conversation() -> ConversationHandler[Ctx]:
         Q_OPTIONS: _step(MessageHandler(text, typed_options)),
         Q_RANGE: _step(MessageHandler(text, typed_range)),
         Q_REQUIRED: _step(CallbackQueryHandler(chose_required, _cb("req", "(0|1)"))),
+        Q_CONDITION: _step(
+            CallbackQueryHandler(chose_condition_question, _cb("if", r"(\d+)")),
+            CallbackQueryHandler(chose_condition_answer, _cb("ifv", r"(o\d+|\d+)")),
+        ),
         ANONYMOUS: _step(CallbackQueryHandler(chose_anonymous, _cb("anon", "(0|1)"))),
-        AUDIENCE: _step(CallbackQueryHandler(chose_audience, _cb("aud", r"(\d+)"))),
+        AUDIENCE: _step(
+            CallbackQueryHandler(chose_audience, _cb("aud", r"(\d+)")),
+            CallbackQueryHandler(browsed_audience, _cb("audk", "(org|sec|grp|evt|menu)", r"(\d+)")),
+            CallbackQueryHandler(picked_audience, _cb("audo", "(org|sec|grp|evt)", r"(\d+)")),
+        ),
         CLOSES: _step(MessageHandler(text, typed_closes)),
         PREVIEW: _step(CallbackQueryHandler(launch, _cb("(go|poll)"))),
         REMIND_AT: _step(MessageHandler(text, typed_remind_at)),

@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from bot.context import Ctx
-from tests.factories import add_member, axis_id
+from tests.factories import add_group, add_member, axis_id, join_group
 from tests.harness import Harness, Person
 
 COORDINATOR = 800
@@ -441,6 +441,7 @@ async def test_building_a_survey_in_the_chat(harness: Harness) -> None:
     await cora.send("¿Cuántas vacantes?")
     await cora.send("0-500")
     await cora.tap("Opcional")
+    await cora.tap("Preguntar a todos")
     await cora.tap("✅ Ya no hay más preguntas")
     await cora.tap("🔒 Anónima: nadie puede ligar respuestas con personas")
     await cora.tap("🎓 Talento")
@@ -472,3 +473,84 @@ async def test_members_cannot_create_or_read_results(harness: Harness) -> None:
         assert replies.alerts == [refusal], action
     assert await harness.db.fetchval("SELECT status FROM surveys") == "open"
     assert await harness.db.fetchval("SELECT count(*) FROM surveys") == 1
+
+
+async def test_a_chat_built_survey_with_a_condition_for_one_organization(harness: Harness) -> None:
+    await add_member(harness.db, 101, organization="SEDEC")
+    await add_member(harness.db, 102, organization="Flex")
+    cora = await _coordinator(harness)
+    await cora.send("/newsurvey")
+    await cora.send("Vacantes")
+    await cora.tap("Omitir ⏭")
+    await cora.tap("Sí / No")
+    await cora.send("¿Tienes vacantes abiertas?")
+    replies = await cora.tap("Obligatoria")
+    assert "¿Hacer esta pregunta" not in replies.text  # nothing earlier to depend on
+    await cora.tap("Texto libre")
+    await cora.send("¿Qué perfiles?")
+    replies = await cora.tap("Opcional")
+    assert "🔀 ¿Hacer esta pregunta a todos, o solo tras cierta respuesta?" in replies.text
+    replies = await cora.tap("Solo tras una respuesta a la 1: ¿Tienes vacantes abiertas?")
+    assert replies.messages[-1].button_labels == ["Sí", "No"]
+    await cora.tap("Sí")
+    await cora.tap("✅ Ya no hay más preguntas")
+    replies = await cora.tap("👤 Con nombre: veo quién respondió qué")
+    replies = await cora.tap("🏢 Una organización")
+    for _page in range(10):
+        if "SEDEC" in replies.messages[-1].button_labels:
+            break
+        replies = await cora.tap("Siguiente ▶")
+    await cora.tap("SEDEC")
+    replies = await cora.send("5/12 18:00")
+    assert "👥 Destinatarios: miembros de SEDEC" in replies.text
+    assert "Se invitará a 1 miembro." in replies.text
+    await cora.tap("🚀 Lanzar")
+    condition = await harness.db.fetchone(
+        "SELECT q.show_if_value, c.position FROM survey_questions q"
+        " JOIN survey_questions c ON c.id = q.show_if_question_id"
+    )
+    assert tuple(condition) == ("1", 1)
+    await harness.drain()
+    invited = await harness.db.fetchall(
+        "SELECT m.telegram_user_id FROM deliveries d JOIN members m ON m.id = d.member_id"
+    )
+    assert [r[0] for r in invited] == [101]
+    member = harness.person(user_id=101)
+    await member.tap("▶️ Empezar")
+    replies = await member.tap("No")
+    assert "¿Qué perfiles?" not in replies.text  # the condition holds in the chat too
+
+
+async def test_a_scoped_coordinator_picks_only_inside_their_axes(harness: Harness) -> None:
+    member_id = await add_member(harness.db, 101, axes=("talent",))
+    talent_group = await add_group(harness.db, "Becarios", axis="talent")
+    await add_group(harness.db, "Hidrógeno", axis="innovation")
+    await join_group(harness.db, talent_group, member_id)
+    coordinator_id = await add_member(harness.db, COORDINATOR, role="coordinator")
+    await harness.db.execute(
+        "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
+        (coordinator_id, await axis_id(harness.db, "talent")),
+    )
+    cora = harness.person(user_id=COORDINATOR, first_name="Cora")
+    await cora.send("/newsurvey")
+    await cora.send("Becarios")
+    await cora.tap("Omitir ⏭")
+    await cora.tap("Sí / No")
+    await cora.send("¿Vienes?")
+    await cora.tap("Obligatoria")
+    await cora.tap("✅ Ya no hay más preguntas")
+    replies = await cora.tap("👤 Con nombre: veo quién respondió qué")
+    shown = replies.messages[-1].button_labels
+    assert "🌐 Todos los miembros" not in shown and "🏢 Una organización" not in shown
+    replies = await cora.tap("👥 Un grupo de trabajo")
+    shown = replies.messages[-1].button_labels
+    assert "Becarios" in shown and "Hidrógeno" not in shown
+    # A forged tap on the other axis's everyone button is refused and changes nothing.
+    refused = await cora.tap_data("sa:aud:0")
+    assert refused.alerts == [
+        "⛔ Tú coordinas otros ejes; este lo gestionan sus propios coordinadores."
+    ]
+    await cora.tap("Becarios")
+    replies = await cora.send("5/12 18:00")
+    assert "👥 Destinatarios: el grupo de trabajo Becarios" in replies.text
+    assert "Se invitará a 1 miembro." in replies.text

@@ -1,0 +1,95 @@
+"""Who a survey built in the chat is for: every member, an axis, an organization, a sector, a
+working group, or the people who said Going to an event (the same choices as a survey file).
+
+Buttons carry ids only; what they point at is looked up again when tapped, so a button for a
+group or organization deleted since then answers "expired" instead of inviting nobody.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.auth import coordinator_scope
+from bot.context import Ctx
+from bot.labels import SECTOR_NAMES, axis_name, sector_name
+from storage.audience import Audience
+
+LISTS = ("org", "sec", "grp", "evt")
+SECTORS = tuple(SECTOR_NAMES)
+ORGS_PER_PAGE = 8
+NAME_MAX = 60
+
+
+def _button(label: str, *parts: str | int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.pack("sa", *parts))
+
+
+async def menu(context: Ctx) -> tuple[str, InlineKeyboardMarkup]:
+    """The first choice: everyone, an axis, or one of the lists. Coordinators limited to some
+    axes see only their axes, and the groups and events of those axes."""
+    _ = context.t
+    scope = await coordinator_scope(context)
+    rows = [] if scope else [[_button(_.label("🌐 Every member"), "aud", 0)]]
+    for axis in await context.services.repos.reference.axes():
+        if not scope or axis.id in scope:
+            rows.append([_button(axis_name(_, axis.code), "aud", axis.id)])
+    rows.append([_button(_.label("👥 A working group"), "audk", "grp", 0)])
+    rows.append([_button(_.label("📅 Who said Going to an event"), "audk", "evt", 0)])
+    if not scope:
+        rows.append([_button(_.label("🏢 An organization"), "audk", "org", 0)])
+        rows.append([_button(_.label("🏭 A sector"), "audk", "sec", 0)])
+    return _("👥 Who is it for?"), InlineKeyboardMarkup(rows)
+
+
+async def listing(context: Ctx, kind: str, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """One of the lists, with a way back to the first choice."""
+    _ = context.t
+    repos = context.services.repos
+    scope = await coordinator_scope(context)
+    rows: list[list[InlineKeyboardButton]] = []
+    if kind == "org":
+        text = _("🏢 Which organization?")
+        page = max(0, page)
+        for org in await repos.reference.organizations_page(page * ORGS_PER_PAGE, ORGS_PER_PAGE):
+            rows.append([_button(org.name[:NAME_MAX], "audo", "org", org.id)])
+        paging = []
+        if page > 0:
+            paging.append(_button(_.label("◀ Previous"), "audk", "org", page - 1))
+        if (page + 1) * ORGS_PER_PAGE < await repos.reference.organization_count():
+            paging.append(_button(_.label("Next ▶"), "audk", "org", page + 1))
+        if paging:
+            rows.append(paging)
+    elif kind == "sec":
+        text = _("🏭 Which sector?")
+        for index, code in enumerate(SECTORS):
+            rows.append([_button(sector_name(_, code), "audo", "sec", index)])
+    elif kind == "grp":
+        groups = await repos.targets.working_groups(scope)
+        text = _("👥 Which working group?") if groups else _("There are no working groups yet.")
+        rows = [[_button(g.name[:NAME_MAX], "audo", "grp", g.id)] for g in groups]
+    else:
+        events = await repos.targets.events(context.now(), scope)
+        text = (
+            _("📅 Which event? Those who answered Going will be invited.")
+            if events
+            else _("There are no published events from the last 30 days or coming up.")
+        )
+        rows = [[_button(e.name[:NAME_MAX], "audo", "evt", e.id)] for e in events]
+    rows.append([_button(_.label("◀ Back"), "audk", "menu", 0)])
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def chosen(context: Ctx, kind: str, value: int) -> Audience | None:
+    """The audience a list button points at, or None when it no longer exists."""
+    repos = context.services.repos
+    if kind == "org":
+        found = await repos.reference.organization(value) is not None
+        return Audience(kind="organizations", ids=(value,)) if found else None
+    if kind == "sec":
+        return Audience(kind="sectors", sectors=(SECTORS[value],)) if value < len(SECTORS) else None
+    if kind == "grp":
+        group = await repos.targets.name("working_group", value)
+        return Audience(kind="working_group", ids=(value,)) if group else None
+    event = await repos.targets.name("event", value)
+    return Audience(kind="event", ids=(value,), answers=("going",)) if event else None
