@@ -53,6 +53,8 @@ MOVE, NEW_PLACE, CONFIRM_CANCEL, GROUP_AXIS, GROUP_NAME = (
     "wg_axis",
     "wg_name",
 )
+EDIT_FIELD, EDIT_VALUE = "ev_edit_field", "ev_edit_value"
+EDITABLE = ("title", "desc", "cap")
 TITLE_MAX, DESCRIPTION_MAX, PLACE_MAX, GROUP_MAX = 120, 2000, 200, 100
 _URL = re.compile(r"https?://\S+")
 _DURATION = re.compile(r"(?:(\d{1,2})\s*(?:h|hrs?|horas?|:))?\s*(\d{1,3})?\s*(?:min|m)?", re.I)
@@ -574,6 +576,115 @@ async def typed_new_place(update: Update, context: Ctx) -> str | int:
     return ConversationHandler.END
 
 
+async def ask_edit(update: Update, context: Ctx) -> str | None:
+    event = await _managed_event(update, context)
+    if event is None:
+        return None
+    _ = context.t
+    rows = [
+        [_button(_.label("Title"), "edf", "title"), _button(_.label("Description"), "edf", "desc")],
+        [_button(_.label("Capacity"), "edf", "cap")],
+    ]
+    await _say(
+        update,
+        context,
+        _("✏️ What should change in <b>{title}</b>?", title=event.title),
+        InlineKeyboardMarkup(rows),
+    )
+    return EDIT_FIELD
+
+
+async def chose_edit_field(update: Update, context: Ctx) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    field = query.data.split(":")[2]
+    _draft(context)["field"] = field
+    _ = context.t
+    prompts = {
+        "title": _("The new title?"),
+        "desc": _("The new description? (Send - to remove it.)"),
+        "cap": _("How many seats now? A whole number, or - for no limit."),
+    }
+    await _say(update, context, prompts[field])
+    return EDIT_VALUE
+
+
+async def typed_edit_value(update: Update, context: Ctx) -> str | int:
+    """A new title or description (everyone who answered is told) or capacity (freed seats go
+    to the waiting list, who are told)."""
+    message = update.effective_message
+    assert message is not None
+    draft = _draft(context)
+    event = await context.services.repos.events.get(draft.get("edit", 0))
+    if event is None or event.status != "published":
+        await _say(update, context, context.t("This event can no longer be changed."))
+        return ConversationHandler.END
+    if not await allowed(update, context, "coordinator", event.axis_id):
+        return ConversationHandler.END
+    field = draft.get("field")
+    if field == "cap":
+        return await _typed_capacity_change(update, context, event, (message.text or "").strip())
+    text = (message.text or "").strip()
+    if field == "title":
+        text = " ".join(text.split())
+        if not text or len(text) > TITLE_MAX:
+            await _say(update, context, _too_long(context, TITLE_MAX, text))
+            return EDIT_VALUE
+        title, description = text, event.description
+    else:
+        if len(text) > DESCRIPTION_MAX:
+            await _say(update, context, _too_long(context, DESCRIPTION_MAX, text))
+            return EDIT_VALUE
+        title, description = event.title, (None if text in ("", "-") else text)
+    repos, now = context.services.repos, context.now()
+    await repos.events.set_details(event.id, title, description, now)
+    member_id = context.member.id if context.member else None
+    await repos.audit.record(now, member_id, "event.edit", "event", event.id, field=field)
+    await events.tell_answered(context, event, "details")
+    await _say(update, context, context.t("✅ Saved. Everyone who answered is being told."))
+    return ConversationHandler.END
+
+
+async def _typed_capacity_change(
+    update: Update, context: Ctx, event: Event, text: str
+) -> str | int:
+    if text == "-":
+        capacity = None
+    elif text.isdigit() and 1 <= int(text) <= 10_000:
+        capacity = int(text)
+    else:
+        await _say(
+            update,
+            context,
+            context.t("Write a whole number of seats between 1 and 10000, or - for no limit."),
+        )
+        return EDIT_VALUE
+    repos, now = context.services.repos, context.now()
+    promoted = await repos.events.set_capacity(event.id, capacity, now)
+    member_id = context.member.id if context.member else None
+    await repos.audit.record(now, member_id, "event.capacity", "event", event.id, capacity=capacity)
+    for promoted_id in promoted:
+        await events.tell_promoted(context, event, promoted_id)
+    _ = context.t
+    lines = [
+        _("✅ Capacity: {capacity}.", capacity=capacity)
+        if capacity is not None
+        else _("✅ No seat limit now.")
+    ]
+    if promoted:
+        lines.append(
+            _._n(
+                "🎉 {count} person moved up from the waiting list and was told.",
+                "🎉 {count} people moved up from the waiting list and were told.",
+                len(promoted),
+            )
+        )
+    await _say(update, context, "\n".join(lines))
+    return ConversationHandler.END
+
+
 async def ask_cancel(update: Update, context: Ctx) -> str | None:
     event = await _managed_event(update, context)
     if event is None:
@@ -759,6 +870,8 @@ def conversation() -> ConversationHandler[Ctx]:
         PREVIEW: _step(CallbackQueryHandler(publish, _cb("pub"))),
         MOVE: _step(MessageHandler(text, typed_move)),
         NEW_PLACE: _step(MessageHandler(text, typed_new_place)),
+        EDIT_FIELD: _step(CallbackQueryHandler(chose_edit_field, _cb("edf", "(title|desc|cap)"))),
+        EDIT_VALUE: _step(MessageHandler(text, typed_edit_value)),
         CONFIRM_CANCEL: _step(
             CallbackQueryHandler(confirmed_cancel, _cb("cx", r"(\d+)")),
             CallbackQueryHandler(kept, _cb("keep")),
@@ -775,6 +888,7 @@ def conversation() -> ConversationHandler[Ctx]:
                 CallbackQueryHandler(ask_move, callbacks.pattern("ev", event_button, "rs")),
                 CallbackQueryHandler(ask_place, callbacks.pattern("ev", event_button, "pl")),
                 CallbackQueryHandler(ask_cancel, callbacks.pattern("ev", event_button, "cx")),
+                CallbackQueryHandler(ask_edit, callbacks.pattern("ev", event_button, "ed")),
             ],
             states=states,
             fallbacks=[CommandHandler("cancel", cancel)],

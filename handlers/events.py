@@ -156,6 +156,11 @@ def card_buttons(
             [
                 InlineKeyboardButton(t.label("🕒 Move"), callback_data=_cb(event.id, "rs")),
                 InlineKeyboardButton(t.label("📍 Place"), callback_data=_cb(event.id, "pl")),
+            ]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(t.label("✏️ Edit"), callback_data=_cb(event.id, "ed")),
                 InlineKeyboardButton(t.label("❌ Cancel event"), callback_data=_cb(event.id, "cx")),
             ]
         )
@@ -279,7 +284,7 @@ async def _answer(update: Update, context: Ctx, event: Event, answer: str) -> No
     ):
         await _send_calendar(update, context, event, answered=True)
     if result.promoted is not None:
-        await _tell_promoted(context, event, result.promoted)
+        await tell_promoted(context, event, result.promoted)
 
 
 async def _refresh(update: Update, context: Ctx, event: Event) -> None:
@@ -314,7 +319,7 @@ async def _refresh(update: Update, context: Ctx, event: Event) -> None:
             raise
 
 
-async def _tell_promoted(context: Ctx, event: Event, member_id: int) -> None:
+async def tell_promoted(context: Ctx, event: Event, member_id: int) -> None:
     """A seat freed up: the first on the waiting list is going now, and is told."""
     services = context.services
     member = await services.repos.members.by_id(member_id)
@@ -728,6 +733,8 @@ async def render_update(notice: Notice) -> Rendered | None:
             when=when,
             old=old,
         )
+    elif details["change"] == "details":
+        text = t("✏️ <b>{title}</b> was updated.", title=event.title)
     else:
         where = event.place or event.online_url or ""
         text = t("📍 <b>{title}</b> has a new place: {place}.", title=event.title, place=where)

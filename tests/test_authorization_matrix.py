@@ -72,6 +72,7 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("ev:1:rs", "coordinator"),
         ("ev:1:pl", "coordinator"),
         ("ev:1:cx", "coordinator"),
+        ("ev:1:ed", "coordinator"),
         ("ev:1:at", "coordinator"),
         ("ev:1:qr", "coordinator"),
         (f"ev:1:mk{member}", "coordinator"),

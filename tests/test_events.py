@@ -291,6 +291,55 @@ async def test_moving_and_cancelling_tell_who_answered_and_old_reminders_do_not_
     assert actions == ["event.publish", "event.move", "event.cancel"]
 
 
+async def test_editing_details_tells_who_answered_and_more_seats_promote_the_waiting(
+    harness: Harness,
+) -> None:
+    db = harness.db
+    for user in (101, 102, 103):
+        await add_member(db, user, full_name=f"P{user}")
+    cora = await _coordinator(harness)
+    event_id = await _create(harness, cora, capacity="1")
+    await harness.drain()
+    p1, p2, p3 = (harness.person(user_id=u) for u in (101, 102, 103))
+    await p1.tap("✅ Asistiré")
+    await p2.tap("✅ Asistiré")
+    await p3.tap("✅ Asistiré")  # p2 and p3 wait, in that order
+
+    await cora.send(f"/start ev_{event_id}")
+    await cora.tap("✏️ Editar")
+    await cora.tap("Título")
+    replies = await cora.send("x" * 121)
+    assert "Es demasiado largo: máximo 120 caracteres" in replies.text
+    replies = await cora.send("Foro de innovación abierta 2026")
+    assert "✅ Guardado. Se está avisando a quienes respondieron." in replies.text
+    delivered = await harness.drain()
+    told = sorted(c.chat_id for c in delivered.messages if c.chat_id in (101, 102, 103))
+    assert told == [101, 102, 103]
+    assert "✏️ Foro de innovación abierta 2026 se actualizó." in delivered.messages[0].text
+    assert await db.fetchval("SELECT title FROM events") == "Foro de innovación abierta 2026"
+
+    await cora.send(f"/start ev_{event_id}")
+    await cora.tap("✏️ Editar")
+    await cora.tap("Cupo")
+    replies = await cora.send("muchos")
+    assert "Escribe un número entero de lugares entre 1 y 10000, o - para no limitar." in (
+        replies.text
+    )
+    replies = await cora.send("2")
+    assert "✅ Cupo: 2." in replies.text
+    assert "1 persona subió de la lista de espera y ya se le avisó." in replies.text
+    promoted = [c for c in replies.messages if c.chat_id == 102]
+    assert promoted and "Se liberó un lugar" in promoted[0].text
+    answers = dict(
+        await db.fetchall(
+            "SELECT m.telegram_user_id, r.answer FROM rsvps r JOIN members m ON m.id = r.member_id"
+        )
+    )
+    assert answers == {101: "going", 102: "going", 103: "waitlisted"}
+    actions = [r[0] for r in await db.fetchall("SELECT action FROM audit_log ORDER BY id")]
+    assert actions == ["event.publish", "event.edit", "event.capacity"]
+
+
 async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
     db = harness.db
     await add_member(db, 101, full_name="Ana López")

@@ -209,6 +209,44 @@ class EventRepository:
             (place, online_url, to_db_time(now), event_id),
         )
 
+    async def set_details(
+        self, event_id: int, title: str, description: str | None, now: datetime
+    ) -> None:
+        await self.db.execute(
+            "UPDATE events SET title = ?, description = ?, updated_at = ? WHERE id = ?",
+            (title, description, to_db_time(now), event_id),
+        )
+
+    async def set_capacity(self, event_id: int, capacity: int | None, now: datetime) -> list[int]:
+        """A new capacity; seats it frees go to the waiting list in order (returned, to be told).
+
+        A smaller capacity never takes a seat from someone already going: it only makes the
+        next Going answers wait.
+        """
+        stamp = to_db_time(now)
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE events SET capacity = ?, updated_at = ? WHERE id = ?",
+                (capacity, stamp, event_id),
+            )
+            ((going,),) = await conn.execute_fetchall(
+                "SELECT count(*) FROM rsvps WHERE event_id = ? AND answer = 'going'", (event_id,)
+            )
+            free = -1 if capacity is None else max(0, capacity - int(going))
+            rows = await conn.execute_fetchall(
+                "SELECT member_id FROM rsvps WHERE event_id = ? AND answer = 'waitlisted'"
+                " ORDER BY answered_at, member_id LIMIT ?",
+                (event_id, free),
+            )
+            promoted = [int(r[0]) for r in rows]
+            for member_id in promoted:
+                await conn.execute(
+                    "UPDATE rsvps SET answer = 'going', answered_at = ?"
+                    " WHERE event_id = ? AND member_id = ?",
+                    (stamp, event_id, member_id),
+                )
+            return promoted
+
     async def cancel(self, event_id: int, now: datetime) -> bool:
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
