@@ -34,7 +34,7 @@ from handlers import forms, menu, survey_audience
 from handlers.broadcast import describe
 from handlers.surveys import invitation_text, poll_spec, question_message
 from storage import survey_exports
-from storage.audience import Audience
+from storage.audience import Audience, Recipient
 from storage.repositories.surveys import Progress, QuestionRow, Results, Survey
 from storage.survey_definition import (
     DefinitionProblem,
@@ -605,8 +605,33 @@ async def _preview(
     rows = [[_button(_.label("🚀 Launch"), "go"), _button(_.label("✖ Cancel"), "x")]]
     if poll_spec(_, sample) is not None:
         rows.insert(0, [_button(_.label("📊 Launch as a Telegram poll"), "poll")])
+        if not definition.anonymous and await _group_poll_place(context, audience) is not None:
+            rows.insert(1, [_button(_.label("📊 Poll in the community group"), "pollg")])
     await _say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
     return PREVIEW
+
+
+async def _group_poll_place(context: Ctx, audience: Audience) -> Recipient | None:
+    """Where a poll for the community goes: the axis's topic when the audience is one axis
+    with a bound topic, else the community group's General topic; None without a group.
+
+    Only named surveys go there: a group poll that tells who voted shows it to the group.
+    """
+    services = context.services
+    place: tuple[int, int | None] | None = None
+    if audience.kind == "axes" and len(audience.ids) == 1:
+        place = await services.repos.events.topic(audience.ids[0])
+    if place is None and services.settings.community_chat_id is not None:
+        place = (services.settings.community_chat_id, None)
+    if place is None:
+        return None
+    chat_id, thread = place
+    return Recipient(
+        member_id=None,
+        chat_id=chat_id,
+        language=services.settings.default_language,
+        message_thread_id=thread,
+    )
 
 
 def _sample(definition: SurveyDefinition, audience: Audience, closes: datetime) -> Survey:
@@ -658,16 +683,21 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
         update, context, audience
     ):
         return None
+    definition = SurveyDefinition.model_validate(draft["definition"])
+    in_group = query.data.endswith(":pollg")
+    group = await _group_poll_place(context, audience) if in_group else None
+    if in_group and (group is None or definition.anonymous):
+        await forms.wrong_input(update, context)
+        return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    definition = SurveyDefinition.model_validate(draft["definition"])
     now = context.now()
     member_id = context.member.id if context.member else None
     repos = context.services.repos
     survey_id = await repos.surveys.create(
         definition, audience, datetime.fromisoformat(draft["closes_at"]), member_id, now
     )
-    as_poll = query.data.endswith(":poll")
+    as_poll = query.data.endswith((":poll", ":pollg"))
     if as_poll:
         await context.services.db.execute(
             "UPDATE surveys SET as_poll = 1 WHERE id = ?", (survey_id,)
@@ -677,6 +707,7 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
         text="poll" if as_poll else definition.title,
         now=now,
         audience=audience,
+        recipients=[group] if group is not None else None,
         created_by=member_id,
         survey_id=survey_id,
         dedup_key=f"svinv:{survey_id}",
@@ -696,6 +727,14 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
     assert context.user_data is not None
     context.user_data.pop("svd", None)
     _ = context.t
+    if group is not None:
+        text = _(
+            "🚀 Survey #{number} is launched as a poll in the community group. "
+            "/results {number} shows the answers.",
+            number=survey_id,
+        )
+        await _say(update, context, text, menu.keyboard(_))
+        return ConversationHandler.END
     await _say(
         update,
         context,
@@ -1048,7 +1087,7 @@ def conversation() -> ConversationHandler[Ctx]:
             CallbackQueryHandler(picked_audience, _cb("audo", "(org|sec|grp|evt)", r"(\d+)")),
         ),
         CLOSES: _step(MessageHandler(text, typed_closes)),
-        PREVIEW: _step(CallbackQueryHandler(launch, _cb("(go|poll)"))),
+        PREVIEW: _step(CallbackQueryHandler(launch, _cb("(go|poll|pollg)"))),
         REMIND_AT: _step(MessageHandler(text, typed_remind_at)),
     }
     with warnings.catch_warnings():

@@ -554,3 +554,59 @@ async def test_a_scoped_coordinator_picks_only_inside_their_axes(harness: Harnes
     replies = await cora.send("5/12 18:00")
     assert "👥 Destinatarios: el grupo de trabajo Becarios" in replies.text
     assert "Se invitará a 1 miembro." in replies.text
+
+
+async def test_a_named_poll_in_the_community_group(tmp_path: object) -> None:
+    from pathlib import Path
+
+    community = -100555
+    harness = Harness(Path(str(tmp_path)), community_chat_id=community)
+    await harness.start()
+    try:
+        await add_member(harness.db, 101)
+        cora = await _coordinator(harness)
+        poll = """
+title: Pulso rápido
+closes: 26/11 18:00
+anonymous: {anonymous}
+questions:
+  - type: single
+    text: ¿Qué día prefieres?
+    options: [Martes, Jueves]
+"""
+        replies = await _send_file(harness, cora, "a.yaml", poll.format(anonymous="true"))
+        assert "📊 Encuesta en el grupo de la comunidad" not in replies.messages[-1].button_labels
+        await cora.send("/cancel")
+        await _send_file(harness, cora, "b.yaml", poll.format(anonymous="false"))
+        replies = await cora.tap("📊 Encuesta en el grupo de la comunidad")
+        assert "se lanzó como encuesta en el grupo de la comunidad" in replies.text
+        delivered = await harness.drain()
+        polls = [c for c in delivered.calls if c.method == "sendPoll"]
+        assert [c.chat_id for c in polls] == [community]  # nobody privately
+        assert polls[0].params["is_anonymous"] in (False, "false")
+        assert "message_thread_id" not in polls[0].params  # the General topic
+        poll_id = await harness.db.fetchval("SELECT poll_id FROM survey_polls")
+        for user_id in (101, 555):  # a member, and someone in the group who is not one
+            user = {"id": user_id, "is_bot": False, "first_name": "X"}
+            answer = {"poll_id": poll_id, "user": user, "option_ids": [1]}
+            answer["option_persistent_ids"] = [f"{poll_id}-1"]
+            await harness.feed({"poll_answer": answer})
+        rows = await harness.db.fetchall(
+            "SELECT o.label FROM survey_answers a JOIN survey_options o ON o.id = a.option_id"
+        )
+        assert [r[0] for r in rows] == ["Jueves"]
+        replies = await cora.send("/results 1")
+        assert "Jueves: 1 (100%)" in replies.text
+        # An axis with a bound topic: the poll goes to that topic.
+        repos = harness.app.bot_data.services.repos  # type: ignore[union-attr]
+        talent = await axis_id(harness.db, "talent")
+        await repos.events.bind_topic(talent, community, 7, None, harness.clock())
+        axis_poll = poll.format(anonymous="false") + "audience: {axis: talent}\n"
+        await _send_file(harness, cora, "c.yaml", axis_poll)
+        await cora.tap("📊 Encuesta en el grupo de la comunidad")
+        delivered = await harness.drain()
+        polls = [c for c in delivered.calls if c.method == "sendPoll"]
+        assert [(c.chat_id, c.params.get("message_thread_id")) for c in polls] == [(community, 7)]
+    finally:
+        await harness.stop()
+        harness.close()
