@@ -77,8 +77,7 @@ async def run() -> list[Row]:
             async def export() -> None:
                 survey = await repo.get(survey_id)
                 assert survey is not None
-                rows = await survey_exports.long_rows(db, survey)
-                survey_exports.to_csv(survey_exports.LONG_HEADER, rows)
+                await survey_exports.export(db, survey, "csv")
 
             bot_figures = await _best(figures)
             bot_export = await _best(export)

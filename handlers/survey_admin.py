@@ -11,7 +11,7 @@ import io
 import re
 import warnings
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -921,20 +921,9 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
     member_id = context.member.id if context.member else None
     if action in ("csv", "wide", "xlsx"):
         await query.answer()
-        long = await survey_exports.long_rows(context.services.db, survey)
-        if action == "csv":
-            data, name = (
-                survey_exports.to_csv(survey_exports.LONG_HEADER, long),
-                f"survey-{survey.id}-answers.csv",
-            )
-        elif action == "wide":
-            header, rows = survey_exports.wide_rows(survey, long)
-            data, name = survey_exports.to_csv(header, rows), f"survey-{survey.id}-responses.csv"
-        else:
-            data, name = (
-                survey_exports.to_xlsx(long, survey_exports.wide_rows(survey, long)),
-                f"survey-{survey.id}.xlsx",
-            )
+        form = cast(survey_exports.Form, action)  # the button pattern allows these three
+        data = await survey_exports.export(context.services.db, survey, form)
+        name = survey_exports.FILE_NAMES[form].format(id=survey.id)
         await repos.audit.record(
             now, member_id, "survey.export", "survey", survey.id, format=action
         )

@@ -3,7 +3,7 @@ per response), and an .xlsx workbook with both. Labels and codes side by side; a
 multiple-choice answer both as one column and as one 0/1 column per option.
 
 Named surveys carry the member's name and organization; anonymous ones only the response's
-random id. Rows are read with one query and written as they come.
+random id. Rows are read with one query that joins everything in.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import asyncio
 import csv
 import io
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from storage.database import Database
 from storage.repositories.surveys import Survey
@@ -32,65 +34,54 @@ LONG_HEADER = [
 ]
 
 
-async def long_rows(db: Database, survey: Survey) -> list[list[object]]:
-    """One row per answer, built in a worker thread on its own read-only connection, so a
-    large export does not hold up the replies to everyone else."""
-    return await asyncio.to_thread(_long_rows, db.path, survey)
+# One row per answer, with everything joined in by SQLite: the index on (survey_id, id) and the
+# answers' unique index give the rows in order with no sort. A yes/no answer gets "1"/"0" and
+# "yes"/"no" as its code and label; whole numbers lose their ".0".
+_LONG_SQL = """
+SELECT r.id, m.full_name, o.name, r.complete, q.position, q.text, q.kind,
+       CASE WHEN q.kind = 'yesno' THEN CAST(CAST(a.value_number AS INTEGER) AS TEXT)
+            ELSE so.code END,
+       CASE WHEN q.kind = 'yesno' THEN CASE WHEN a.value_number THEN 'yes' ELSE 'no' END
+            ELSE so.label END,
+       CASE WHEN a.value_number = CAST(a.value_number AS INTEGER)
+            THEN CAST(a.value_number AS INTEGER) ELSE a.value_number END,
+       a.value_text
+FROM survey_responses r
+JOIN survey_answers a ON a.response_id = r.id
+JOIN survey_questions q ON q.id = a.question_id
+LEFT JOIN survey_options so ON so.id = a.option_id
+LEFT JOIN members m ON m.id = r.member_id
+LEFT JOIN organizations o ON o.id = m.organization_id
+WHERE r.survey_id = ?
+ORDER BY r.id, a.question_id, coalesce(a.option_id, 0)
+"""
 
 
-def _long_rows(path: Path, survey: Survey) -> list[list[object]]:
-    """The answers come bare from SQLite; questions, options and people are looked up from
-    small maps built once (faster than joining them into 100,000 rows)."""
+Form = Literal["csv", "wide", "xlsx"]
+FILE_NAMES: dict[str, str] = {
+    "csv": "survey-{id}-answers.csv",
+    "wide": "survey-{id}-responses.csv",
+    "xlsx": "survey-{id}.xlsx",
+}
+
+
+async def export(db: Database, survey: Survey, form: Form) -> bytes:
+    """The file in long CSV, wide CSV or XLSX form, built in a worker thread on its own
+    read-only connection, so a large export does not hold up the replies to everyone else."""
+    return await asyncio.to_thread(_export, db.path, survey, form)
+
+
+def _export(path: Path, survey: Survey, form: Form) -> bytes:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        people = {
-            r[0]: (r[1], r[2])
-            for r in conn.execute(
-                "SELECT m.id, m.full_name, o.name FROM members m"
-                " LEFT JOIN organizations o ON o.id = m.organization_id"
-                " WHERE m.id IN (SELECT member_id FROM survey_responses WHERE survey_id = ?)",
-                (survey.id,),
-            )
-        }
-        rows = conn.execute(
-            "SELECT r.id, r.member_id, r.complete, a.question_id, a.option_id, a.value_number,"
-            " a.value_text FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id"
-            # ids follow positions: questions and options are stored in their order
-            " WHERE r.survey_id = ? ORDER BY r.id, a.question_id, a.option_id",
-            (survey.id,),
-        ).fetchall()
+        cursor = conn.execute(_LONG_SQL, (survey.id,))
+        if form == "csv":
+            return to_csv(LONG_HEADER, cursor)  # written as the rows come
+        long = cursor.fetchall()
     finally:
         conn.close()
-    questions = {q.id: (q.position, q.text, q.kind) for q in survey.questions}
-    options = {o.id: (o.code, o.label) for q in survey.questions for o in q.options}
-    nobody = (None, None)
-    result: list[list[object]] = []
-    append = result.append
-    for response, member, complete, question_id, option_id, number, text in rows:
-        position, question_text, kind = questions[question_id]
-        name, organization = people.get(member, nobody)
-        code, label = options.get(option_id, nobody) if option_id is not None else nobody
-        if number is not None:
-            if number == int(number):
-                number = int(number)
-            if kind == "yesno":
-                code, label = str(number), "yes" if number else "no"
-        append(
-            [
-                response,
-                name,
-                organization,
-                complete,
-                position,
-                question_text,
-                kind,
-                code,
-                label,
-                number,
-                text,
-            ]
-        )
-    return result
+    wide = wide_rows(survey, long)
+    return to_csv(*wide) if form == "wide" else to_xlsx(long, wide)
 
 
 def _wide_header(survey: Survey) -> list[str]:
@@ -102,7 +93,9 @@ def _wide_header(survey: Survey) -> list[str]:
     return header
 
 
-def wide_rows(survey: Survey, long: list[list[object]]) -> tuple[list[str], list[list[object]]]:
+def wide_rows(
+    survey: Survey, long: Sequence[Sequence[object]]
+) -> tuple[list[str], list[list[object]]]:
     """One row per response from the long rows: labels in q<n>, 0/1 per multi option."""
     header = _wide_header(survey)
     index = {name: i for i, name in enumerate(header)}
@@ -128,7 +121,7 @@ def wide_rows(survey: Survey, long: list[list[object]]) -> tuple[list[str], list
     return header, list(responses.values())
 
 
-def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
+def to_csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -136,7 +129,7 @@ def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(long: list[list[object]], wide: tuple[list[str], list[list[object]]]) -> bytes:
+def to_xlsx(long: Sequence[Sequence[object]], wide: tuple[list[str], list[list[object]]]) -> bytes:
     from openpyxl import Workbook  # loaded when a coordinator first asks for a workbook
 
     book = Workbook()
