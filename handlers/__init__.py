@@ -55,6 +55,7 @@ from handlers import (
 def register(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
     """Register every handler and the error handler, in order."""
     i18n = services.i18n
+    menu.MENU_BUTTON.learn(i18n)  # the forms' text steps leave menu taps alone
     application.add_handler(flood.FloodGuard().attach(application), group=-3)
     application.add_handler(TypeHandler(Update, caller.load_caller), group=-2)
     application.add_handlers(caller.guards(), group=-1)

@@ -788,7 +788,7 @@ def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, 
 
 def conversation() -> ConversationHandler[Ctx]:
     private = filters.ChatType.PRIVATE
-    text = filters.TEXT & ~filters.COMMAND
+    text = menu.TYPED  # a main-menu tap is not an answer
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
         COMPOSE: [
             MessageHandler(text | filters.PHOTO | filters.Document.ALL, composed),

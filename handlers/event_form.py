@@ -844,7 +844,7 @@ def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, 
 
 def conversation() -> ConversationHandler[Ctx]:
     private = filters.ChatType.PRIVATE
-    text = filters.TEXT & ~filters.COMMAND
+    text = menu.TYPED  # a main-menu tap is not an answer
     event_button = r"(\d+)"
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
         AXIS: _step(CallbackQueryHandler(chose_axis, _cb("ax", r"(\d+)"))),

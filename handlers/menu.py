@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Ctx
@@ -38,6 +38,30 @@ def items() -> tuple[MenuItem, ...]:
     )
 
 
+class _MenuButton(filters.MessageFilter):
+    """A tap on a main-menu button: its label, in any shipped language.
+
+    The menu stays under the text box during forms, so a form's text steps exclude these
+    (`TYPED`): a tap on "📅 Events" is never stored as a title or an answer.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(name="menu button")
+        self.labels: frozenset[str] = frozenset()
+
+    def learn(self, i18n: I18n) -> None:
+        self.labels = frozenset(
+            i18n.get(lang).label(item.label) for item in items() for lang in i18n.languages
+        )
+
+    def filter(self, message: Message) -> bool:
+        return message.text in self.labels
+
+
+MENU_BUTTON = _MenuButton()
+TYPED = filters.TEXT & ~filters.COMMAND & ~MENU_BUTTON  # what a form's text steps accept
+
+
 def keyboard(t: Translator) -> ReplyKeyboardMarkup:
     buttons = [KeyboardButton(t.label(item.label)) for item in items()]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -46,6 +70,7 @@ def keyboard(t: Translator) -> ReplyKeyboardMarkup:
 
 def handlers(i18n: I18n) -> list[BaseHandler[Update, Ctx, None]]:
     """One handler per item, matching its label in any shipped language."""
+    MENU_BUTTON.learn(i18n)
     result: list[BaseHandler[Update, Ctx, None]] = []
     for item in items():
         labels = sorted({i18n.get(lang).label(item.label) for lang in i18n.languages})

@@ -750,7 +750,12 @@ def _wrong_input(step: str) -> Any:
                 show_alert=True,
             )
             return step
-        if step in (LANGUAGE, PRIVACY, ORGANIZATION, SECTOR, AXES, SUMMARY) and not (
+        message = update.effective_message
+        if message is not None and menu.MENU_BUTTON.check_update(update):
+            hint = _(
+                "You are in the middle of the form: answer the question, or /cancel to leave it."
+            )
+        elif step in (LANGUAGE, PRIVACY, ORGANIZATION, SECTOR, AXES, SUMMARY) and not (
             step == ORGANIZATION and update.message and update.message.text
         ):
             hint = _("Please use the buttons of the last message.")
@@ -817,7 +822,7 @@ def _cb(name: str, *parts: str) -> Any:
 
 def conversation(skip_labels: list[str]) -> ConversationHandler[Ctx]:
     """The form; `skip_labels` is the Skip button's text in every language."""
-    text = filters.TEXT & ~filters.COMMAND
+    text = menu.TYPED  # a main-menu tap is not an answer
     private = filters.ChatType.PRIVATE
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
         LANGUAGE: _step(LANGUAGE, CallbackQueryHandler(chose_language, _cb("lang", "(es|en)"))),

@@ -1047,7 +1047,7 @@ def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, 
 
 def conversation() -> ConversationHandler[Ctx]:
     private = filters.ChatType.PRIVATE
-    text = filters.TEXT & ~filters.COMMAND
+    text = menu.TYPED  # a main-menu tap is not an answer
     document = private & (
         filters.Document.FileExtension("yaml")
         | filters.Document.FileExtension("yml")

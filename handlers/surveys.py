@@ -36,6 +36,18 @@ log = logging.getLogger(__name__)
 SCALE = range(1, 6)
 NPS = range(0, 11)
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?")
+
+
+def read_number(text: str) -> float | None:
+    """A number as people in Mexico type it: "1,200" and "1 200" are twelve hundred (a comma
+    before three digits groups thousands), "12.5" and "12,5" are twelve and a half."""
+    cleaned = text.strip()
+    if _THOUSANDS.fullmatch(cleaned):
+        return float(cleaned.replace(",", "").replace(" ", ""))
+    if _NUMBER.fullmatch(cleaned):
+        return float(cleaned.replace(",", "."))
+    return None
 
 
 # --- what a question looks like ------------------------------------------------------------------
@@ -477,9 +489,9 @@ def _check_typed(context: Ctx, question: QuestionRow, text: str) -> str | _Refus
                 )
             )
         return cleaned
-    if not _NUMBER.fullmatch(cleaned):
+    number = read_number(cleaned)
+    if number is None:
         return _Refusal(_("Please write a number, for example 12."))
-    number = float(cleaned.replace(",", "."))
     low, high = question.min_value, question.max_value
     if (low is not None and number < low) or (high is not None and number > high):
         return _Refusal(

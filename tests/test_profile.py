@@ -72,3 +72,30 @@ async def test_notifications_per_axis_and_entirely(harness: Harness) -> None:
     # A forged axis id answers "expired" and changes nothing.
     replies = await ana.tap_data("nt:ax:99")
     assert replies.alerts == ["Este botón ya caducó. Vuelve a empezar, por favor."]
+
+
+async def test_a_menu_tap_in_the_middle_of_a_form_is_never_stored(harness: Harness) -> None:
+    await add_member(harness.db, 1001, job_title="Ingeniera")
+    await add_member(harness.db, 800, role="coordinator")
+    ana, cora = harness.person(), harness.person(user_id=800)
+    await ana.send("👤 Mi perfil")
+    await ana.tap("✏️ Puesto")
+    replies = await ana.send("❓ Ayuda")
+    assert replies.texts[0] == (
+        "Estás en medio del formulario: responde la pregunta, o /cancel para salir."
+    )
+    job = "SELECT job_title FROM members WHERE telegram_user_id = 1001"
+    assert await harness.db.fetchval(job) == "Ingeniera"
+    await ana.send("Gerente")
+    assert await harness.db.fetchval(job) == "Gerente"  # the form went on where it was
+
+    await cora.send("/newevent")
+    await cora.tap("💡 Innovación")
+    await cora.tap("📅 Un evento del clúster")
+    replies = await cora.send("📅 Eventos")
+    assert "Responde la pregunta de arriba" in replies.text
+    await cora.send("/cancel")
+    await cora.send("/broadcast")
+    replies = await cora.send("👤 Mi perfil")
+    assert "¿Quién debe recibirlo?" not in replies.text
+    assert await harness.db.fetchval("SELECT count(*) FROM events") == 0

@@ -156,9 +156,9 @@ async def test_launch_invites_through_the_outbox_and_the_whole_flow(harness: Har
     await ana.tap("Sí")
     replies = await ana.send("mil")
     assert replies.texts == ["Escribe un número, por ejemplo 12."]
-    replies = await ana.send("9000")
+    replies = await ana.send("9,000")  # a thousands comma, as typed in Mexico
     assert replies.texts == ["Está fuera de rango: escribe un número de 1 a 5000."]
-    replies = await ana.send("120")
+    replies = await ana.send("1,200")
     assert "¡Gracias!" in replies.text
     replies = await ana.tap_data(f"sv:{survey_id}:0:start")
     assert replies.alerts == ["Ya respondiste esta encuesta. ¡Gracias!"]
@@ -174,7 +174,7 @@ async def test_launch_invites_through_the_outbox_and_the_whole_flow(harness: Har
         (3, "o3", None, None),
         (5, None, 9.0, None),
         (6, None, 1.0, None),
-        (7, None, 120.0, None),
+        (7, None, 1200.0, None),
     ]
     assert await harness.db.fetchval("SELECT complete FROM survey_responses") == 1
 
@@ -610,3 +610,12 @@ questions:
     finally:
         await harness.stop()
         harness.close()
+
+
+def test_numbers_are_read_as_typed_in_mexico() -> None:
+    from handlers.surveys import read_number
+
+    cases = {"1,200": 1200, "1 200": 1200, "12,500.5": 12500.5, "12.5": 12.5, "12,5": 12.5}
+    cases |= {"-3": -3, "7": 7, "1,20": 1.2}
+    assert {text: read_number(text) for text in cases} == cases
+    assert [read_number(t) for t in ("mil", "1,2,3", "1.200.000", "")] == [None] * 4
