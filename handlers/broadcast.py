@@ -35,6 +35,7 @@ from bot.labels import SECTOR_NAMES, axis_name, sector_name
 from bot.sender import visible_length
 from bot.when import WhenProblem, parse_local, show, show_short
 from handlers import menu
+from handlers.events import picker_label
 from storage.audience import Audience, count
 
 COMPOSE, AUDIENCE, PICK, PREVIEW, WHEN = (
@@ -211,7 +212,11 @@ async def _picker(context: Ctx) -> tuple[str, list[list[InlineKeyboardButton]]]:
             rows.append(paging)
     else:
         text, targets = await _single_choice(context, kind, scope)
-        rows = [[_button(t.name[:60], "o", t.id)] for t in targets]
+        tz = context.services.settings.tz
+        rows = [
+            [_button(picker_label(_, t, tz) if t.starts_at else t.name[:60], "o", t.id)]
+            for t in targets
+        ]
         rows.append([_button(_.label("◀ Back"), "back")])
         return text, rows
     rows.append([_button(_.label("◀ Back"), "back"), _button(_.label("Continue ▶️"), "go")])

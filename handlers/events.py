@@ -31,6 +31,7 @@ from bot.roles import at_least
 from bot.when import show, show_short
 from storage.audience import Audience, Recipient
 from storage.repositories.events import Counts, Event
+from storage.repositories.targets import Target
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,12 @@ def card_buttons(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def picker_label(t: Translator, event: Target, tz: ZoneInfo) -> str:
+    """An event on a button: its date first, so the meetings of a series can be told apart."""
+    assert event.starts_at is not None
+    return f"{show_short(event.starts_at, tz=tz, language=t.language)} · {event.name}"[:64]
+
+
 def _cb(event_id: int, action: str) -> str:
     return callbacks.pack("ev", event_id, action)
 
@@ -218,7 +225,7 @@ async def tapped(update: Update, context: Ctx) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     _prefix, event_id, action = query.data.split(":")
-    staff_tool = action in ("at", "qr") or action.startswith("mk")
+    staff_tool = action in ("at", "qr") or action.startswith(("mk", "ck", "cp"))
     if staff_tool and not await allowed(update, context, "coordinator"):
         return
     event = await context.services.repos.events.get(int(event_id))
@@ -246,6 +253,10 @@ async def tapped(update: Update, context: Ctx) -> None:
             await send_checkin_qr(update, context, event)
     elif action.startswith("mk"):
         await _mark_by_hand(update, context, event, action)
+    elif action.startswith(("ck", "cp")):
+        if await allowed(update, context, "coordinator", event.axis_id):
+            await query.answer()
+            await _show_sheet(update, context, event, int(action[2:]), edit=action[:2] == "cp")
     else:
         await query.answer(
             context.t.label("This button has expired. Please start again."), show_alert=True
@@ -380,15 +391,18 @@ async def list_events(update: Update, context: Ctx) -> None:
     rows = []
     lines = [header]
     tz = context.services.settings.tz
+    staff = at_least(context.role, "coordinator")
     for event in found:
         answer = await repos.events.answer_of(event.id, member.id)
         mark = f" — {answer_label(_, answer)}" if answer else ""
+        number = f" (#{event.id})" if staff else ""  # what /attendees and surveys refer to
         lines.append(
             _(
                 "• {when}: {title}",
                 when=show_short(event.starts_at, tz=tz, language=_.language),
                 title=event.title,
             )
+            + number
             + mark
         )
         rows.append([InlineKeyboardButton(event.title[:60], callback_data=_cb(event.id, "open"))])
@@ -482,17 +496,34 @@ async def attendees_command(update: Update, context: Ctx) -> None:
     arg = context.args[0].lstrip("#") if context.args else ""
     event = await context.services.repos.events.get(int(arg)) if arg.isdigit() else None
     if event is None:
-        await context.bot.send_message(
-            update.effective_chat.id,
-            _(
-                "Which event? Send /attendees followed by its number, for example "
-                "/attendees 12. /events lists them."
-            ),
-        )
+        await _pick_event_for_attendees(update, context, unknown=bool(arg))
         return
     if not await allowed(update, context, "coordinator", event.axis_id):
         return
     await send_attendees(update, context, event)
+
+
+async def _pick_event_for_attendees(update: Update, context: Ctx, *, unknown: bool) -> None:
+    """/attendees without a (known) number: the recent and coming events to tap."""
+    assert update.effective_chat is not None
+    _ = context.t
+    scope = await coordinator_scope(context)
+    found = await context.services.repos.targets.events(context.now(), scope)
+    tz = context.services.settings.tz
+    rows = [
+        [InlineKeyboardButton(picker_label(_, e, tz), callback_data=_cb(e.id, "at"))] for e in found
+    ]
+    lines = [_("I could not find that event.")] if unknown else []
+    lines.append(
+        _("👥 Whose attendance? Tap an event (or send /attendees and its number).")
+        if found
+        else _("There are no published events from the last 30 days or coming up.")
+    )
+    await context.bot.send_message(
+        update.effective_chat.id,
+        "\n".join(lines),
+        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+    )
 
 
 async def send_attendees(update: Update, context: Ctx, event: Event) -> None:
@@ -514,7 +545,6 @@ async def send_attendees(update: Update, context: Ctx, event: Event) -> None:
         ),
         "",
     ]
-    rows = []
     for person in people[:40]:
         here = " 📍" if person.checked_in_at else ""
         lines.append(
@@ -526,21 +556,11 @@ async def send_attendees(update: Update, context: Ctx, event: Event) -> None:
             )
             + here
         )
-        if person.checked_in_at is None and person.answer in ("going", "maybe", "waitlisted"):
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        _.label("☑️ {name} is here", name=(person.full_name or "—")[:40]),
-                        callback_data=_cb(event.id, f"mk{person.member_id}"),
-                    )
-                ]
-            )
     if len(people) > 40:
         lines.append(_("…and {count} more in the CSV.", count=len(people) - 40))
+    sheet = InlineKeyboardButton(_.label("📍 Check in by hand"), callback_data=_cb(event.id, "ck0"))
     await context.bot.send_message(
-        update.effective_chat.id,
-        "\n".join(lines),
-        reply_markup=InlineKeyboardMarkup(rows[:20]) if rows else None,
+        update.effective_chat.id, "\n".join(lines), reply_markup=InlineKeyboardMarkup([[sheet]])
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -559,25 +579,108 @@ async def send_attendees(update: Update, context: Ctx, event: Event) -> None:
     )
 
 
+CHECKIN_PAGE = 15
+EXPECTED = ("going", "maybe", "waitlisted")
+
+
+async def _checkin_sheet(context: Ctx, event: Event, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The door list: who is expected, a tap checks a person in, a second tap undoes it."""
+    _ = context.t
+    people = [
+        p
+        for p in await context.services.repos.events.attendees(event.id)
+        if p.answer in EXPECTED or p.checked_in_at is not None
+    ]
+    pages = max(1, -(-len(people) // CHECKIN_PAGE))
+    page = min(max(page, 0), pages - 1)
+    present = sum(1 for p in people if p.checked_in_at is not None)
+    text = _(
+        "📍 <b>Check-in: {title}</b>\n{present} of {expected} here. Tap a name when the person "
+        "arrives; tap it again to undo.",
+        title=event.title,
+        present=present,
+        expected=len(people),
+    )
+    rows = []
+    for person in people[page * CHECKIN_PAGE : (page + 1) * CHECKIN_PAGE]:
+        name = (person.full_name or "—")[:40]
+        label = f"📍 {name} ↩" if person.checked_in_at else f"☑️ {name}"
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    label, callback_data=_cb(event.id, f"mk{person.member_id}p{page}")
+                )
+            ]
+        )
+    paging = []
+    if page > 0:
+        paging.append(
+            InlineKeyboardButton(
+                _.label("◀ Previous"), callback_data=_cb(event.id, f"cp{page - 1}")
+            )
+        )
+    if page + 1 < pages:
+        paging.append(
+            InlineKeyboardButton(_.label("Next ▶"), callback_data=_cb(event.id, f"cp{page + 1}"))
+        )
+    if paging:
+        rows.append(paging)
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def _show_sheet(update: Update, context: Ctx, event: Event, page: int, *, edit: bool) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    text, markup = await _checkin_sheet(context, event, page)
+    if edit and query.message is not None:
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+        except TelegramError as exc:
+            if "not modified" not in str(exc):
+                raise
+        return
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
 async def _mark_by_hand(update: Update, context: Ctx, event: Event, action: str) -> None:
+    """A name on the door list: checked in (or, tapped again, undone) during the check-in
+    window, the same hours as the venue's QR code."""
     query = update.callback_query
     assert query is not None
     if not await allowed(update, context, "coordinator", event.axis_id):
         return
-    member_id = int(action[2:]) if action[2:].isdigit() else 0
+    member_part, _sep, page_part = action[2:].partition("p")
+    member_id = int(member_part) if member_part.isdigit() else 0
     person = await context.services.repos.members.by_id(member_id)
+    _ = context.t
     if person is None:
+        await query.answer(_.label("This button has expired. Please start again."), show_alert=True)
+        return
+    now = context.now()
+    if now < event.starts_at - CHECKIN_EARLY:
         await query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
+            _.label("Check-in opens two hours before {title} starts.", title=event.title),
+            show_alert=True,
         )
         return
+    if now > event.ends_at + CHECKIN_LATE:
+        await query.answer(
+            _.label("Check-in for {title} has closed.", title=event.title), show_alert=True
+        )
+        return
+    repos = context.services.repos
     marker = context.member.id if context.member else None
-    now = context.now()
-    await context.services.repos.events.check_in(event.id, member_id, now, "manual", marker)
-    await context.services.repos.audit.record(
-        now, marker, "event.check_in", "event", event.id, member=member_id
-    )
-    await query.answer(context.t.label("📍 {name} is checked in.", name=person.full_name or ""))
+    name = person.full_name or ""
+    if await repos.events.check_in(event.id, member_id, now, "manual", marker):
+        await repos.audit.record(now, marker, "event.check_in", "event", event.id, member=member_id)
+        await query.answer(_.label("📍 {name} is checked in.", name=name))
+    else:
+        await repos.events.undo_check_in(event.id, member_id)
+        await repos.audit.record(
+            now, marker, "event.check_in_undone", "event", event.id, member=member_id
+        )
+        await query.answer(_.label("↩ {name} is no longer checked in.", name=name))
+    await _show_sheet(update, context, event, int(page_part or 0), edit=True)
 
 
 async def send_checkin_qr(update: Update, context: Ctx, event: Event) -> None:
@@ -821,7 +924,10 @@ def handlers() -> list[BaseHandler[Update, Ctx, None]]:
         CommandHandler("bindtopic", bind_topic, filters=filters.ChatType.SUPERGROUP),
         CallbackQueryHandler(list_events, callbacks.pattern("evl", "all")),
         CallbackQueryHandler(
-            tapped, callbacks.pattern("ev", r"(\d+)", r"(go|mb|no|ics|open|at|qr|mk\d+)")
+            tapped,
+            callbacks.pattern(
+                "ev", r"(\d+)", r"(go|mb|no|ics|open|at|qr|mk\d+(?:p\d+)?|ck\d+|cp\d+)"
+            ),
         ),
     ]
 

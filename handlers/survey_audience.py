@@ -13,6 +13,7 @@ from bot import callbacks
 from bot.auth import coordinator_scope
 from bot.context import Ctx
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
+from handlers.events import picker_label
 from storage.audience import Audience
 
 LISTS = ("org", "sec", "grp", "evt")
@@ -75,7 +76,8 @@ async def listing(context: Ctx, kind: str, page: int) -> tuple[str, InlineKeyboa
             if events
             else _("There are no published events from the last 30 days or coming up.")
         )
-        rows = [[_button(e.name[:NAME_MAX], "audo", "evt", e.id)] for e in events]
+        tz = context.services.settings.tz
+        rows = [[_button(picker_label(_, e, tz), "audo", "evt", e.id)] for e in events]
     rows.append([_button(_.label("◀ Back"), "audk", "menu", 0)])
     return text, InlineKeyboardMarkup(rows)
 

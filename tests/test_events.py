@@ -356,6 +356,13 @@ async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
     ana = harness.person(user_id=101)
     replies = await ana.send(f"/start ci_{token}")
     assert "abre dos horas antes de que empiece" in replies.text
+    await cora.send(f"/attendees {event_id}")
+    replies = await cora.tap("📍 Registrar a mano")
+    assert "0 de 1 presentes" in replies.text
+    replies = await cora.tap("☑️ Beto Ruiz")  # the door list keeps the QR's hours
+    assert replies.alerts == [
+        "El registro abre dos horas antes de que empiece Foro de innovación abierta."
+    ]
     harness.clock.advance(hours=7)  # 17:00 local
     replies = await ana.send(f"/start ci_{token}")
     assert "Quedó registrada tu asistencia" in replies.text
@@ -365,7 +372,18 @@ async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
     assert replies.texts == ["Este código de registro no es válido."]
     replies = await cora.send(f"/attendees {event_id}")
     assert "📍 1 registrados" in replies.text
-    await cora.tap("☑️ Beto Ruiz llegó")
+    await cora.tap("📍 Registrar a mano")
+    replies = await cora.tap("☑️ Beto Ruiz")
+    assert replies.alerts == ["📍 Beto Ruiz quedó registrado(a)."]
+    sheet = replies.messages[-1]
+    assert sheet.method == "editMessageText" and "2 de 2 presentes" in sheet.text
+    assert sheet.button_labels == ["📍 Beto Ruiz ↩", "📍 Ana López ↩"] or sheet.button_labels == [
+        "📍 Ana López ↩",
+        "📍 Beto Ruiz ↩",
+    ]
+    replies = await cora.tap("📍 Beto Ruiz ↩")  # a tap by mistake, undone
+    assert "1 de 2 presentes" in replies.messages[-1].text
+    await cora.tap("☑️ Beto Ruiz")
     rows = await db.fetchall(
         "SELECT m.full_name, a.method FROM attendance a"
         " JOIN members m ON m.id = a.member_id ORDER BY 1"
@@ -497,3 +515,22 @@ async def test_members_and_other_axes_coordinators_are_refused(harness: Harness)
     ]
     assert await db.fetchval("SELECT status FROM events") == "published"
     assert await db.fetchval("SELECT count(*) FROM attendance") == 0
+
+
+async def test_coordinators_find_events_by_date_and_number(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    cora = await _coordinator(harness)
+    event_id = await _create(harness, cora)
+    replies = await cora.send("/attendees")
+    assert "¿De qué evento? Toca uno" in replies.text
+    assert replies.last.button_labels == ["28 nov 2026, 18:00 · Foro de innovación abierta"]
+    replies = await cora.tap("28 nov 2026, 18:00 · Foro de innovación abierta")
+    assert f"Foro de innovación abierta (#{event_id})" in replies.text
+    replies = await cora.send("/attendees 999")
+    assert "No encontré ese evento." in replies.text
+    await cora.send("/events")
+    replies = await cora.tap("🔎 Ver todos los eventos")
+    assert f"Foro de innovación abierta (#{event_id})" in replies.text
+    member = harness.person(user_id=101)
+    replies = await member.send("/events")
+    assert "#" not in replies.text  # numbers are for coordinators

@@ -329,6 +329,14 @@ class EventRepository:
             )
             return cursor.rowcount > 0
 
+    async def undo_check_in(self, event_id: int, member_id: int) -> bool:
+        """A check-in by mistake at the door, taken back; False if there was none."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM attendance WHERE event_id = ? AND member_id = ?", (event_id, member_id)
+            )
+            return cursor.rowcount > 0
+
     async def attendees(self, event_id: int) -> list[Attendee]:
         """Everyone who answered or checked in, by answer then name."""
         rows = await self.db.fetchall(

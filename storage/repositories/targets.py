@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storage.database import Database
-from storage.models import to_db_time
+from storage.models import from_db_time, to_db_time
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class Target:
     id: int
     name: str
     axis_id: int | None
+    starts_at: datetime | None = None  # events: so that a series' dates can be told apart
 
 
 def _axis_filter(column: str, axis_ids: Collection[int]) -> tuple[str, list[object]]:
@@ -42,11 +43,11 @@ class TargetRepository:
         """Published events from the last 30 days on, soonest first."""
         where, params = _axis_filter("axis_id", axis_ids)
         rows = await self.db.fetchall(
-            "SELECT id, title, axis_id FROM events WHERE status = 'published'"
+            "SELECT id, title, axis_id, starts_at FROM events WHERE status = 'published'"
             f" AND starts_at >= ?{where} ORDER BY starts_at LIMIT 20",
             [to_db_time(now - timedelta(days=30)), *params],
         )
-        return [Target(*r) for r in rows]
+        return [Target(r[0], r[1], r[2], from_db_time(r[3])) for r in rows]
 
     async def open_surveys(self) -> list[Target]:
         rows = await self.db.fetchall(
