@@ -26,7 +26,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.auth import allowed, may_address
+from bot.auth import allowed, audience_axes, coordinator_scope, may_address
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.when import WhenProblem, parse_local, show
@@ -203,18 +203,12 @@ async def typed_question(update: Update, context: Ctx) -> str:
 
 
 async def typed_options(update: Update, context: Ctx) -> str:
-    lines = (
-        [
-            " ".join(line.split())
-            for line in (update.effective_message.text or "").splitlines()
-            if line.strip()
-        ]
-        if update.effective_message
-        else []
-    )
-    current = _draft(context)["current"]
-    current["options"] = lines
-    problem = _check_question(current)
+    """One option per line (a single line with commas is split at the commas)."""
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    if len(lines) == 1 and "," in lines[0]:
+        lines = [" ".join(part.split()) for part in lines[0].split(",") if part.strip()]
+    problem = _options_problem(context.t, lines)
     if problem:
         await _say(
             update,
@@ -225,7 +219,23 @@ async def typed_options(update: Update, context: Ctx) -> str:
             ),
         )
         return Q_OPTIONS
+    _draft(context)["current"]["options"] = lines
     return await _ask_required(update, context)
+
+
+def _options_problem(_: Translator, options: list[str]) -> str | None:
+    """What is wrong with these options, in the coordinator's language."""
+    from storage.survey_definition import OPTION_MAX, OPTIONS_MAX
+
+    if len(options) < 2:
+        return _.label("a question with choices needs at least 2 options")
+    if len(options) > OPTIONS_MAX:
+        return _.label("at most {count} options", count=OPTIONS_MAX)
+    if any(len(option) > OPTION_MAX for option in options):
+        return _.label("each option can have at most {count} characters", count=OPTION_MAX)
+    if len({option.lower() for option in options}) != len(options):
+        return _.label("the options must differ from each other")
+    return None
 
 
 async def typed_range(update: Update, context: Ctx) -> str:
@@ -242,16 +252,6 @@ async def typed_range(update: Update, context: Ctx) -> str:
             return Q_RANGE
         current["min"], current["max"] = low, high
     return await _ask_required(update, context)
-
-
-def _check_question(raw: dict[str, Any]) -> str | None:
-    from storage.survey_definition import Question
-
-    try:
-        Question.model_validate(raw)
-    except ValidationError as exc:
-        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-    return None
 
 
 async def _ask_required(update: Update, context: Ctx) -> str:
@@ -832,15 +832,7 @@ async def results_command(update: Update, context: Ctx) -> None:
     arg = context.args[0].lstrip("#") if context.args else ""
     repos = context.services.repos
     if not arg.isdigit():
-        surveys = await repos.surveys.recent()
-        lines = [_("Which survey? Send /results followed by its number:")]
-        lines += [
-            _("• #{number} {title} ({status})", number=s.id, title=s.title, status=s.status)
-            for s in surveys
-        ]
-        if not surveys:
-            lines = [_("No surveys yet. /newsurvey creates one.")]
-        await _say(update, context, "\n".join(lines))
+        await _pick_survey(update, context)
         return
     results = await repos.surveys.results(int(arg))
     if results is None:
@@ -848,6 +840,46 @@ async def results_command(update: Update, context: Ctx) -> None:
         return
     if not await _may_manage(update, context, results.survey):
         return
+    await send_results(update, context, results)
+
+
+async def _pick_survey(update: Update, context: Ctx) -> None:
+    """/results alone: the recent surveys this coordinator manages, one button each."""
+    _ = context.t
+    scope = await coordinator_scope(context)
+    rows = []
+    for survey in await context.services.repos.surveys.recent(30):
+        if scope and not await audience_axes(context, survey.audience) <= scope:
+            continue
+        status = _.label("open") if survey.status == "open" else _.label("closed")
+        label = f"#{survey.id} {survey.title[:40]} ({status})"
+        rows.append([_button(label, "res", survey.id)])
+        if len(rows) == 10:
+            break
+    if not rows:
+        await _say(update, context, _("No surveys yet. /newsurvey creates one."))
+        return
+    await _say(
+        update,
+        context,
+        _("📊 Which survey? Tap one (or send /results and its number)."),
+        InlineKeyboardMarkup(rows),
+    )
+
+
+async def results_tapped(update: Update, context: Ctx) -> None:
+    """A survey of the /results list."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await allowed(update, context, "coordinator"):
+        return
+    results = await context.services.repos.surveys.results(int(query.data.split(":")[2]))
+    if results is None:
+        await forms.wrong_input(update, context)
+        return
+    if not await _may_manage(update, context, results.survey):
+        return
+    await query.answer()
     await send_results(update, context, results)
 
 
@@ -922,7 +954,8 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
     if action in ("csv", "wide", "xlsx"):
         await query.answer()
         form = cast(survey_exports.Form, action)  # the button pattern allows these three
-        data = await survey_exports.export(context.services.db, survey, form)
+        yes_no = (_.label("Yes"), _.label("No"))
+        data = await survey_exports.export(context.services.db, survey, form, yes_no)
         name = survey_exports.FILE_NAMES[form].format(id=survey.id)
         await repos.audit.record(
             now, member_id, "survey.export", "survey", survey.id, format=action
@@ -961,6 +994,27 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
         return REMIND_AT
     if action == "close":
         await query.answer()
+        rows = [
+            [
+                _button(_.label("🔒 Yes, close it"), "closeok", survey.id),
+                _button(_.label("◀ No, keep it open"), "keep", survey.id),
+            ]
+        ]
+        text = _(
+            "Close <b>{title}</b> now? Nobody will be able to answer any more, and it cannot be "
+            "reopened.",
+            title=survey.title,
+        )
+        await _say(update, context, text, InlineKeyboardMarkup(rows))
+        return None
+    if action == "keep":
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await _say(update, context, _("Nothing changed: the survey stays open."))
+        return None
+    if action == "closeok":
+        await query.answer()
+        await query.edit_message_reply_markup(None)
         await close_survey(context, survey.id)
         await repos.audit.record(now, member_id, "survey.close", "survey", survey.id)
         await _say(update, context, _("🔒 Survey #{number} is closed.", number=survey.id))
@@ -1087,7 +1141,9 @@ def conversation() -> ConversationHandler[Ctx]:
                 MessageHandler(document, document_received),
                 CallbackQueryHandler(
                     survey_action,
-                    callbacks.pattern("sa", "(csv|wide|xlsx|rem|remat|close)", r"(\d+)"),
+                    callbacks.pattern(
+                        "sa", "(csv|wide|xlsx|rem|remat|close|closeok|keep)", r"(\d+)"
+                    ),
                 ),
             ],
             states=states,
@@ -1099,4 +1155,7 @@ def conversation() -> ConversationHandler[Ctx]:
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, None]]:
-    return [CommandHandler("results", results_command, filters=filters.ChatType.PRIVATE)]
+    return [
+        CommandHandler("results", results_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(results_tapped, callbacks.pattern("sa", "res", r"(\d+)")),
+    ]

@@ -34,6 +34,7 @@ QuestionKind = Literal["single", "multi", "scale", "nps", "yesno", "number", "te
 TEXT_LIMIT = 4000
 QUESTIONS_MAX = 30
 OPTIONS_MAX = 12
+OPTION_MAX = 100
 
 
 class Condition(BaseModel):
@@ -59,8 +60,8 @@ class Question(BaseModel):
     @classmethod
     def _options(cls, value: list[str]) -> list[str]:
         cleaned = [" ".join(str(o).split()) for o in value]
-        if any(not o or len(o) > 100 for o in cleaned):
-            raise ValueError("each option needs 1 to 100 characters")
+        if any(not o or len(o) > OPTION_MAX for o in cleaned):
+            raise ValueError(f"each option needs 1 to {OPTION_MAX} characters")
         if len(set(o.lower() for o in cleaned)) != len(cleaned):
             raise ValueError("options must differ from each other")
         return cleaned

@@ -35,13 +35,13 @@ LONG_HEADER = [
 
 
 # One row per answer, with everything joined in by SQLite: the index on (survey_id, id) and the
-# answers' unique index give the rows in order with no sort. A yes/no answer gets "1"/"0" and
-# "yes"/"no" as its code and label; whole numbers lose their ".0".
+# answers' unique index give the rows in order with no sort. A yes/no answer gets "1"/"0" as its
+# code and Yes/No in the coordinator's language as its label; whole numbers lose their ".0".
 _LONG_SQL = """
 SELECT r.id, m.full_name, o.name, r.complete, q.position, q.text, q.kind,
        CASE WHEN q.kind = 'yesno' THEN CAST(CAST(a.value_number AS INTEGER) AS TEXT)
             ELSE so.code END,
-       CASE WHEN q.kind = 'yesno' THEN CASE WHEN a.value_number THEN 'yes' ELSE 'no' END
+       CASE WHEN q.kind = 'yesno' THEN CASE WHEN a.value_number THEN :yes ELSE :no END
             ELSE so.label END,
        CASE WHEN a.value_number = CAST(a.value_number AS INTEGER)
             THEN CAST(a.value_number AS INTEGER) ELSE a.value_number END,
@@ -52,7 +52,7 @@ JOIN survey_questions q ON q.id = a.question_id
 LEFT JOIN survey_options so ON so.id = a.option_id
 LEFT JOIN members m ON m.id = r.member_id
 LEFT JOIN organizations o ON o.id = m.organization_id
-WHERE r.survey_id = ?
+WHERE r.survey_id = :survey
 ORDER BY r.id, a.question_id, coalesce(a.option_id, 0)
 """
 
@@ -65,16 +65,19 @@ FILE_NAMES: dict[str, str] = {
 }
 
 
-async def export(db: Database, survey: Survey, form: Form) -> bytes:
+async def export(
+    db: Database, survey: Survey, form: Form, yes_no: tuple[str, str] = ("yes", "no")
+) -> bytes:
     """The file in long CSV, wide CSV or XLSX form, built in a worker thread on its own
     read-only connection, so a large export does not hold up the replies to everyone else."""
-    return await asyncio.to_thread(_export, db.path, survey, form)
+    return await asyncio.to_thread(_export, db.path, survey, form, yes_no)
 
 
-def _export(path: Path, survey: Survey, form: Form) -> bytes:
+def _export(path: Path, survey: Survey, form: Form, yes_no: tuple[str, str]) -> bytes:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        cursor = conn.execute(_LONG_SQL, (survey.id,))
+        params = {"survey": survey.id, "yes": yes_no[0], "no": yes_no[1]}
+        cursor = conn.execute(_LONG_SQL, params)
         if form == "csv":
             return to_csv(LONG_HEADER, cursor)  # written as the rows come
         long = cursor.fetchall()

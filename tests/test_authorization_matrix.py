@@ -85,6 +85,8 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("sa:rem:1", "coordinator"),
         ("sa:remat:1", "coordinator"),
         ("sa:close:1", "coordinator"),
+        ("sa:closeok:1", "coordinator"),
+        ("sa:res:1", "coordinator"),
     ]
 
 

@@ -247,7 +247,14 @@ async def test_anonymous_answers_are_linked_to_nobody(harness: Harness) -> None:
     drafts = await db.fetchall("SELECT member_id FROM survey_drafts")
     assert [r[0] for r in drafts] != []  # only the unfinished one is still in a draft
     await harness.person(user_id=COORDINATOR).send(f"/results {survey_id}")
-    await harness.person(user_id=COORDINATOR).tap("🔒 Cerrar ahora")
+    cora = harness.person(user_id=COORDINATOR)
+    replies = await cora.tap("🔒 Cerrar ahora")  # asks first: closing cannot be undone
+    assert "no se puede reabrir" in replies.text
+    await cora.tap("◀ No, dejarla abierta")
+    assert await db.fetchval("SELECT status FROM surveys") == "open"
+    await cora.tap("🔒 Cerrar ahora")
+    await cora.tap("🔒 Sí, cerrarla")
+    assert await db.fetchval("SELECT status FROM surveys") == "closed"
     assert await db.fetchval("SELECT count(*) FROM survey_drafts") == 0
     assert await db.fetchval("SELECT count(*) FROM survey_responses WHERE complete = 0") == 1
 
@@ -272,7 +279,10 @@ async def test_results_match_hand_computed_figures(harness: Harness) -> None:
         await person.tap("No" if user == 103 else "Sí")
         await person.send(str(user - 100))
     await harness.person(user_id=105).tap("▶️ Empezar")
-    replies = await harness.person(user_id=COORDINATOR).send(f"/results {survey_id}")
+    cora = harness.person(user_id=COORDINATOR)
+    replies = await cora.send("/results")  # no number: the surveys to tap
+    assert replies.last.button_labels == [f"#{survey_id} Pulso del clúster (abierta)"]
+    replies = await cora.tap(f"#{survey_id} Pulso del clúster (abierta)")
     text = replies.text
     # 4 of 6 invited completed (5 members + the coordinator); 5 started
     assert "Tasa de respuesta: 4 de 6 invitados (67%) · 5 empezaron" in text
@@ -307,7 +317,7 @@ async def test_exports_long_wide_and_xlsx(harness: Harness) -> None:
         "o1",
         "Sí",
     ]
-    assert rows[5][4:] == ["6", "¿Vendrías al foro?", "yesno", "1", "yes", "1", ""]
+    assert rows[5][4:] == ["6", "¿Vendrías al foro?", "yesno", "1", "Sí", "1", ""]
     wide = (await cora.tap("📄 CSV (una fila por persona)")).last.files["document"][1]
     table = list(csv.reader(io.StringIO(wide.decode("utf-8-sig"))))
     assert table[0] == [
@@ -338,7 +348,7 @@ async def test_exports_long_wide_and_xlsx(harness: Harness) -> None:
         "1",
         "",
         "9",
-        "yes",
+        "Sí",
         "120",
     ]
     book = (await cora.tap("📗 Excel (.xlsx)")).last.files["document"][1]
@@ -434,8 +444,13 @@ async def test_building_a_survey_in_the_chat(harness: Harness) -> None:
     await cora.tap("Una opción")
     await cora.send("¿Qué perfil buscas más?")
     replies = await cora.send("Técnico")
-    assert "Así no funciona" in replies.text
-    await cora.send("Técnico\nIngeniería\nAdministrativo")
+    assert replies.texts == [
+        "Así no funciona: una pregunta con opciones necesita al menos 2 opciones. Envía las "
+        "opciones de nuevo, una por línea."
+    ]
+    replies = await cora.send("Técnico\ntécnico")
+    assert "las opciones deben ser distintas entre sí" in replies.text
+    await cora.send("Técnico, Ingeniería,  Administrativo")  # one line with commas works too
     await cora.tap("Obligatoria")
     await cora.tap("Un número")
     await cora.send("¿Cuántas vacantes?")
@@ -457,6 +472,10 @@ async def test_building_a_survey_in_the_chat(harness: Harness) -> None:
         for r in await harness.db.fetchall("SELECT kind FROM survey_questions ORDER BY position")
     ]
     assert kinds == ["single", "number"]
+    labels = [
+        r[0] for r in await harness.db.fetchall("SELECT label FROM survey_options ORDER BY id")
+    ]
+    assert labels == ["Técnico", "Ingeniería", "Administrativo"]
 
 
 async def test_members_cannot_create_or_read_results(harness: Harness) -> None:
@@ -468,7 +487,7 @@ async def test_members_cannot_create_or_read_results(harness: Harness) -> None:
     assert (await member.send(f"/results {survey_id}")).texts == [refusal]
     replies = await _send_file(harness, member, "x.yaml", FULL.format(anonymous="false"))
     assert replies.texts == [refusal]
-    for action in ("csv", "wide", "xlsx", "rem", "remat", "close"):
+    for action in ("csv", "wide", "xlsx", "rem", "remat", "close", "closeok", "keep", "res"):
         replies = await member.tap_data(f"sa:{action}:{survey_id}")
         assert replies.alerts == [refusal], action
     assert await harness.db.fetchval("SELECT status FROM surveys") == "open"
