@@ -228,6 +228,12 @@ async def tapped(update: Update, context: Ctx) -> None:
     staff_tool = action in ("at", "qr") or action.startswith(("mk", "ck", "cp"))
     if staff_tool and not await allowed(update, context, "coordinator"):
         return
+    if event_id == "0":  # the card in a coordinator's preview, before it exists
+        await query.answer(
+            context.t.label("This is the preview: the buttons work once it is published."),
+            show_alert=True,
+        )
+        return
     event = await context.services.repos.events.get(int(event_id))
     if event is None:
         await query.answer(
@@ -278,8 +284,11 @@ async def _answer(update: Update, context: Ctx, event: Event, answer: str) -> No
         return
     repos = context.services.repos
     result = await repos.events.answer(event, member.id, answer, now)  # type: ignore[arg-type]
+    private = update.effective_chat is not None and update.effective_chat.type == "private"
     notes = {
-        "going": _.label("✅ See you there! The calendar file is in the chat."),
+        "going": _.label("✅ See you there! The calendar file is in the chat.")
+        if private
+        else _.label("✅ See you there! The calendar file is in our private chat."),
         "maybe": _.label("🤔 Noted: maybe."),
         "declined": _.label("Noted: you can't go."),
         "waitlisted": _.label(
@@ -288,11 +297,7 @@ async def _answer(update: Update, context: Ctx, event: Event, answer: str) -> No
     }
     await query.answer(notes[result.answer])
     await _refresh(update, context, event)
-    if (
-        result.answer == "going"
-        and update.effective_chat
-        and update.effective_chat.type == "private"
-    ):
+    if result.answer == "going":  # from the group too: the file goes to the private chat
         await _send_calendar(update, context, event, answered=True)
     if result.promoted is not None:
         await tell_promoted(context, event, result.promoted)
@@ -345,6 +350,13 @@ async def tell_promoted(context: Ctx, event: Event, member_id: int) -> None:
     )
     try:
         await context.bot.send_message(member.chat_id, text)
+        await context.bot.send_document(
+            member.chat_id,
+            InputFile(io.BytesIO(ics(event, now=context.now())), filename=f"clia-{event.id}.ics"),
+            caption=t(
+                "📆 Open the file to add <b>{title}</b> to your calendar.", title=event.title
+            ),
+        )
     except Forbidden:
         await services.repos.members.mark_unreachable(member.telegram_user_id, context.now())
 
@@ -786,14 +798,17 @@ async def announce(context: Ctx, event_ids: list[int], created_by: int | None) -
 async def tell_answered(
     context: Ctx, event: Event, change: str, old: datetime | None = None
 ) -> None:
-    """Everyone who answered (going, maybe, waiting) hears what changed."""
+    """Everyone who answered hears what changed: going, maybe and waiting, and also who could
+    not go (a new date or place may suit them)."""
     services = context.services
     details = {"change": change, "old": old.isoformat() if old else None}
     await services.repos.outbox.enqueue(
         kind="event_update",
         text=json.dumps(details),
         now=context.now(),
-        audience=Audience(kind="event", ids=(event.id,), answers=("going", "maybe", "waitlisted")),
+        audience=Audience(
+            kind="event", ids=(event.id,), answers=("going", "maybe", "waitlisted", "declined")
+        ),
         event_id=event.id,
     )
     services.outbox_sender.wake()

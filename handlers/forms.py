@@ -13,13 +13,19 @@ from bot import callbacks
 from bot.context import Ctx
 
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
+PREVIEW_BUTTONS = ("ev:0:", "sv:0:")  # a card or question shown before it exists has id 0
 
 
 async def wrong_input(update: Update, context: Ctx) -> None:
     """A button of another step (or message) says it expired; anything typed is redirected."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
+    query = update.callback_query
+    if query is not None:
+        preview = str(query.data or "").startswith(PREVIEW_BUTTONS)
+        await query.answer(
+            context.t.label("This is the preview: the buttons work once it is published.")
+            if preview
+            else context.t.label("This button has expired. Please start again."),
+            show_alert=True,
         )
         return
     assert update.effective_chat is not None

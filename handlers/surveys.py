@@ -290,6 +290,12 @@ async def tapped(update: Update, context: Ctx) -> None:
     if await active_member(update, context) is None:
         return
     _prefix, survey_id, question_id, action = query.data.split(":")
+    if survey_id == "0":  # the first question in a coordinator's preview
+        await query.answer(
+            context.t.label("This is the preview: the buttons work once it is published."),
+            show_alert=True,
+        )
+        return
     survey = await context.services.repos.surveys.get(int(survey_id))
     if survey is None:
         await query.answer(

@@ -118,6 +118,8 @@ async def test_preview_is_the_card_members_see(harness: Harness) -> None:
         "❌ No puedo",
         "📆 Agregar a mi calendario",
     ]
+    replies = await cora.tap("✅ Asistiré")  # on the preview: explained, not "expired"
+    assert replies.alerts == ["Esta es la vista previa: los botones funcionan al publicarlo."]
     assert await harness.db.fetchval("SELECT count(*) FROM events") == 0
 
 
@@ -189,6 +191,7 @@ async def test_answers_capacity_and_waiting_list_promotion(harness: Harness) -> 
     replies = await p1.tap("❌ No puedo")  # a seat frees up: p3 is promoted and told
     told = [c for c in replies.messages if c.chat_id == 103]
     assert told and "Se liberó un lugar" in told[0].text
+    assert told[1].method == "sendDocument"  # with the calendar file, as Going always has
     answers = dict(
         await db.fetchall(
             "SELECT m.telegram_user_id, r.answer FROM rsvps r JOIN members m ON m.id = r.member_id"
@@ -248,17 +251,19 @@ async def test_moving_and_cancelling_tell_who_answered_and_old_reminders_do_not_
     db = harness.db
     await add_member(db, 101, language="en")
     await add_member(db, 102)  # did not answer: is not told
+    await add_member(db, 104)  # could not go: is told (the new date may suit)
     cora = await _coordinator(harness)
     event_id = await _create(harness, cora, "25/11 18:00")
     await harness.drain()
     await harness.person(user_id=101).tap("✅ Going")
+    await harness.person(user_id=104).tap("❌ No puedo")
     await cora.send(f"/start ev_{event_id}")
     await cora.tap("🕒 Mover")
     replies = await cora.send("27/11 19:00")
     assert "Movido al viernes, 27 de noviembre de 2026, 19:00" in replies.text
     delivered = await harness.drain()
-    notices = [c for c in delivered.messages if c.chat_id in (101, 102)]
-    assert [c.chat_id for c in notices] == [101]
+    notices = [c for c in delivered.messages if c.chat_id in (101, 102, 104)]
+    assert [c.chat_id for c in notices] == [101, 104]
     assert (
         "was moved: now Friday, November 27, 2026, 19:00 (before: Wednesday, November 25"
         in notices[0].text
@@ -474,11 +479,18 @@ async def test_topic_binding_posts_announcements_in_the_axis_topic(tmp_path: obj
         assert replies.texts == ["⛔ Solo los coordinadores del clúster pueden hacer esto."]
         replies = await harness.feed({"message": {**group_message, "from": cora.user}})
         assert "Los avisos de 💡 Innovación también se publicarán en este tema" in replies.text
-        await _create(harness, cora)
+        event_id = await _create(harness, cora)
         delivered = await harness.drain()
         topic = [c for c in delivered.messages if c.chat_id == COMMUNITY]
         assert len(topic) == 1 and topic[0].params["message_thread_id"] == 5
         assert "Tu respuesta" not in topic[0].text
+        posted = [m for (chat, _), m in sorted(harness.api.messages.items()) if chat == COMMUNITY]
+        replies = await member.tap_data(f"ev:{event_id}:go", posted[-1])  # Going, in the group
+        assert replies.alerts == [
+            "✅ ¡Nos vemos ahí! El archivo de calendario está en nuestro chat privado."
+        ]
+        calendar = [c for c in replies.calls if c.method == "sendDocument"]
+        assert [c.chat_id for c in calendar] == [101]
     finally:
         await harness.stop()
         harness.close()
