@@ -62,6 +62,7 @@ ORGANIZATIONS_PER_PAGE = 8
 EDITABLE = (NAME, ORGANIZATION, JOB_TITLE, EMAIL, PHONE, AXES)
 SKIP = N_("Skip")
 _SHARE_PHONE = N_("📱 Share my phone number")
+REMOVE_PHONE = N_("🗑 Remove my number")
 
 
 # --- small helpers ---------------------------------------------------------------
@@ -258,11 +259,14 @@ async def ask_email(update: Update, context: Ctx) -> None:
 
 async def ask_phone(update: Update, context: Ctx) -> None:
     _ = context.t
-    keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(_.label(_SHARE_PHONE), request_contact=True)], [_.label(SKIP)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
+    rows: list[list[KeyboardButton | str]] = [
+        [KeyboardButton(_.label(_SHARE_PHONE), request_contact=True)],
+        [_.label(SKIP)],
+    ]
+    member = await _member(update, context) if _profile_mode(context) else None
+    if member is not None and member.phone:
+        rows.append([_.label(REMOVE_PHONE)])
+    keyboard = ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
     await _send(
         update,
         context,
@@ -388,8 +392,20 @@ async def begin(update: Update, context: Ctx) -> str | int:
         else:
             data["invitation"] = invitation.code
     member = await _member(update, context)
+    applied_before = member is not None and member.status in ("rejected", "left")
+    if applied_before:
+        data["phone_done"] = True  # what they said about the phone still stands
     step = await _first_missing(context, member)
-    if step != LANGUAGE:
+    if applied_before and step == SUMMARY:
+        await _send(
+            update,
+            context,
+            context.t(
+                "👋 Welcome back! Here is what you told us before: check it, change what you "
+                "need, and send your application again."
+            ),
+        )
+    elif step != LANGUAGE:
         await _send(
             update, context, context.t("👋 Welcome back! Let's continue where you left off.")
         )
@@ -609,16 +625,36 @@ async def shared_contact(update: Update, context: Ctx) -> str | int:
         )
         return PHONE
     _data(context)["phone_done"] = True
-    await _send(update, context, context.t("✅ Phone saved."), ReplyKeyboardRemove())
+    await _send(update, context, context.t("✅ Phone saved."), _after_phone_keyboard(context))
     return await _store(update, context, "phone", number)
 
 
+def _after_phone_keyboard(context: Ctx) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
+    """The phone buttons go; in a profile edit the main menu comes back in their place."""
+    return menu.keyboard(context.t) if _profile_mode(context) else ReplyKeyboardRemove()
+
+
 async def skipped_phone(update: Update, context: Ctx) -> str | int:
+    """Skip: no phone at sign-up; in a profile edit, the number stays as it is."""
     _data(context)["phone_done"] = True
-    await _send(update, context, context.t("OK, no phone number."), ReplyKeyboardRemove())
-    if _profile_mode(context):
-        return await _store(update, context, "phone", None)
+    text = (
+        context.t("Nothing changed.")
+        if _profile_mode(context)
+        else context.t("OK, no phone number.")
+    )
+    await _send(update, context, text, _after_phone_keyboard(context))
     return await _proceed(update, context)
+
+
+async def removed_phone(update: Update, context: Ctx) -> str | int:
+    """🗑 in a profile edit: the stored number is deleted."""
+    if not _profile_mode(context):
+        return await skipped_phone(update, context)
+    _data(context)["phone_done"] = True
+    await _send(
+        update, context, context.t("🗑 Your phone number is deleted."), menu.keyboard(context.t)
+    )
+    return await _store(update, context, "phone", None)
 
 
 async def toggled_axis(update: Update, context: Ctx) -> str:
@@ -820,8 +856,9 @@ def _cb(name: str, *parts: str) -> Any:
     return callbacks.pattern("su", name, *parts)
 
 
-def conversation(skip_labels: list[str]) -> ConversationHandler[Ctx]:
-    """The form; `skip_labels` is the Skip button's text in every language."""
+def conversation(skip_labels: list[str], remove_labels: list[str]) -> ConversationHandler[Ctx]:
+    """The form; `skip_labels` and `remove_labels` are the Skip and 🗑 Remove-my-number
+    buttons' texts in every language."""
     text = menu.TYPED  # a main-menu tap is not an answer
     private = filters.ChatType.PRIVATE
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
@@ -850,6 +887,7 @@ def conversation(skip_labels: list[str]) -> ConversationHandler[Ctx]:
             PHONE,
             MessageHandler(filters.CONTACT, shared_contact),
             MessageHandler(filters.Text(skip_labels), skipped_phone),
+            MessageHandler(filters.Text(remove_labels), removed_phone),
         ),
         AXES: _step(
             AXES,

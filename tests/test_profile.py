@@ -99,3 +99,28 @@ async def test_a_menu_tap_in_the_middle_of_a_form_is_never_stored(harness: Harne
     replies = await cora.send("👤 Mi perfil")
     assert "¿Quién debe recibirlo?" not in replies.text
     assert await harness.db.fetchval("SELECT count(*) FROM events") == 0
+
+
+async def test_phone_edit_keeps_or_deletes_the_number_and_brings_the_menu_back(
+    harness: Harness,
+) -> None:
+    await add_member(harness.db, 1001)
+    phone = "SELECT phone FROM members WHERE telegram_user_id = 1001"
+    await harness.db.execute("UPDATE members SET phone = '+524491234567'")
+    ana = harness.person()
+    await ana.send("👤 Mi perfil")
+    replies = await ana.tap("✏️ Teléfono")
+    assert replies.last.keyboard_labels == [
+        "📱 Compartir mi número",
+        "Omitir",
+        "🗑 Borrar mi número",
+    ]
+    replies = await ana.send("Omitir")  # in an edit, Skip keeps the number
+    assert replies.texts[0] == "No cambió nada."
+    assert "📅 Eventos" in replies.messages[0].keyboard_labels  # the menu is back
+    assert await harness.db.fetchval(phone) == "+524491234567"
+    await ana.tap("✏️ Teléfono")
+    replies = await ana.send("🗑 Borrar mi número")
+    assert replies.texts[0] == "🗑 Tu número de teléfono se borró."
+    assert "📅 Eventos" in replies.messages[0].keyboard_labels
+    assert await harness.db.fetchval(phone) is None

@@ -137,6 +137,7 @@ async def test_rejected_applicants_are_told_and_can_apply_again(harness: Harness
 
     replies = await ana.send("/start")  # everything is kept: straight to the summary
     assert "Revisa tus datos" in replies.text and "Ingeniera de Calidad" in replies.text
+    assert replies.texts[0].startswith("👋 ¡Qué gusto verte de nuevo! Esto es lo que nos dijiste")
     await ana.tap("✅ Confirmar y enviar")
     assert (await _member(harness, ana))["status"] == "pending"
 
