@@ -29,6 +29,7 @@ from bot.context import Ctx
 from bot.i18n import Translator
 from bot.notices import Notice, PollSpec, Rendered
 from bot.when import show
+from storage.audience import includes
 from storage.repositories.surveys import Progress, QuestionRow, Survey
 
 log = logging.getLogger(__name__)
@@ -254,7 +255,7 @@ async def _closed_or_done(update: Update, context: Ctx, survey: Survey) -> bool:
         state = await context.services.repos.surveys.participation(survey.id, member.id)
         if state is not None and state[1]:
             text = _.label("You already answered this survey. Thank you!")
-        elif state is None and survey.audience.kind != "everyone":
+        elif state is None and not await includes(context.services.db, survey.audience, member.id):
             text = _.label("This survey is for other members of the cluster.")
     if text is None:
         return False

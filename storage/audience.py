@@ -133,6 +133,13 @@ def participation_insert(audience: Audience) -> tuple[str, list[object]]:
     )
 
 
+async def includes(db: Database, audience: Audience, member_id: int) -> bool:
+    """Is this member part of the audience now (whether or not notices reach them)?
+    Members who joined after a survey was launched can still answer it."""
+    inner, params = _audience_sql(audience)
+    return bool(await db.fetchval(f"SELECT ? IN ({inner})", [member_id, *params]))
+
+
 async def count(db: Database, audience: Audience) -> int:
     inner, params = _audience_sql(audience)
     value = await db.fetchval(

@@ -638,3 +638,20 @@ def test_numbers_are_read_as_typed_in_mexico() -> None:
     cases |= {"-3": -3, "7": 7, "1,20": 1.2}
     assert {text: read_number(text) for text in cases} == cases
     assert [read_number(t) for t in ("mil", "1,2,3", "1.200.000", "")] == [None] * 4
+
+
+async def test_members_who_join_after_the_launch_can_answer(harness: Harness) -> None:
+    survey_id = await _launch(harness)  # for everyone
+    talent = FULL.replace("audience: everyone", "audience: {{axis: talent}}")
+    talent = talent.replace("Pulso del clúster", "Pulso de talento")
+    cora = harness.person(user_id=COORDINATOR)
+    await _send_file(harness, cora, "t.yaml", talent.format(anonymous="false"))
+    await cora.tap("🚀 Lanzar")
+    await add_member(harness.db, 150, axes=("innovation",))  # approved after both launches
+    newcomer = harness.person(user_id=150)
+    replies = await newcomer.send("/surveys")
+    assert "Pulso del clúster" in replies.text and "Pulso de talento" not in replies.text
+    replies = await newcomer.tap("▶️ Empezar")
+    assert "¿Tu empresa tiene becarios?" in replies.text
+    replies = await newcomer.tap_data(f"sv:{survey_id + 1}:0:start")  # not in its audience
+    assert replies.alerts == ["Esta encuesta es para otros miembros del clúster."]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.audience import Audience, participation_insert
+from storage.audience import Audience, includes, participation_insert
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
 from storage.survey_definition import SurveyDefinition, answer_code, option_code
@@ -239,14 +239,22 @@ class SurveyRepository:
         return [s for r in rows if (s := await self.get(int(r[0]))) is not None]
 
     async def open_for(self, member_id: int) -> list[Survey]:
-        """Open surveys the member was invited to and has not finished."""
+        """Open surveys the member has not finished: those they were invited to, and those
+        whose audience they joined since the launch."""
         rows = await self.db.fetchall(
-            "SELECT p.survey_id FROM survey_participation p JOIN surveys s ON s.id = p.survey_id"
-            " WHERE p.member_id = ? AND p.completed_on IS NULL AND s.status = 'open'"
-            " ORDER BY p.survey_id",
+            "SELECT s.id, p.member_id IS NOT NULL FROM surveys s"
+            " LEFT JOIN survey_participation p ON p.survey_id = s.id AND p.member_id = ?"
+            " WHERE s.status = 'open' AND p.completed_on IS NULL ORDER BY s.id",
             (member_id,),
         )
-        return [s for r in rows if (s := await self.get(int(r[0]))) is not None]
+        found = []
+        for survey_id, invited in rows:
+            survey = await self.get(int(survey_id))
+            if survey is not None and (
+                invited or await includes(self.db, survey.audience, member_id)
+            ):
+                found.append(survey)
+        return found
 
     # --- answering -----------------------------------------------------------------------
 
