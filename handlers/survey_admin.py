@@ -111,12 +111,38 @@ async def start(update: Update, context: Ctx) -> str | int:
         return ConversationHandler.END
     assert context.user_data is not None
     context.user_data["svd"] = {"questions": []}
+    _ = context.t
     await _say(
         update,
         context,
-        context.t(
+        _(
             "📝 <b>New survey</b>\n\nWhat is its title? (Or send a YAML or JSON file with the "
-            "whole survey; the README shows the format. /cancel stops.)"
+            "whole survey: the example below is one to edit. /cancel stops.)"
+        ),
+        InlineKeyboardMarkup([[_button(_.label("📄 Example file"), "example")]]),
+    )
+    return TITLE
+
+
+async def sent_example(update: Update, context: Ctx) -> str:
+    """A survey file to edit and send back, with what each field may say."""
+    from storage.survey_definition import EXAMPLE
+
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await context.bot.send_document(
+        _chat(update),
+        InputFile(io.BytesIO(EXAMPLE.encode()), filename="encuesta-ejemplo.yaml"),
+        caption=context.t(
+            "📄 Edit the texts and send the file back to me.\n• type: {types}\n"
+            "• audience: {audiences}\n• show_if: {show_if} asks a question only after that "
+            "answer\n• closes: date and time in Aguascalientes",
+            types="single, multi, scale, nps, yesno, number (min, max), text (max_length)",
+            audiences="everyone, {axis: innovation | talent | leadership | globalization}, "
+            "{organization: …}, {sector: oem | tier1 | supplier | academia | government | "
+            "other}, {group: …}, {event: …}",
+            show_if="{question: 1, answer: No}",
         ),
     )
     return TITLE
@@ -596,6 +622,9 @@ async def _preview(
     first = sample.questions[0]
     text, markup = question_message(_, sample, first, Progress(position=1))
     await _say(update, context, text, markup)
+    if len(definition.questions) > 1:
+        for part in _questions_summary(_, definition):
+            await _say(update, context, part)
     reach = await count(context.services.db, audience)
     lines = [
         _("👆 The invitation and the first question, as members will see them."),
@@ -632,6 +661,46 @@ async def _group_poll_place(context: Ctx, audience: Audience) -> Recipient | Non
         language=services.settings.default_language,
         message_thread_id=thread,
     )
+
+
+def _questions_summary(_: Translator, definition: SurveyDefinition) -> list[str]:
+    """Every question at a glance before the launch: type, options, optional, condition."""
+    from storage.survey_definition import answer_code
+
+    lines = [_("📋 <b>All the questions</b>")]
+    for number, question in enumerate(definition.questions, start=1):
+        line = _(
+            "{number}. {text} — {kind}",
+            number=number,
+            text=question.text,
+            kind=kind_name(_, question.kind),
+        )
+        if question.options:
+            line += "\n    " + html.escape(" · ".join(question.options), quote=False)
+        if not question.required:
+            line += "\n    " + _("optional")
+        condition = question.show_if
+        if condition is not None:
+            earlier = definition.questions[condition.question - 1]
+            code = answer_code(earlier, condition.answer) or condition.answer
+            if earlier.kind in ("single", "multi") and code.startswith("o"):
+                answer = earlier.options[int(code[1:]) - 1]
+            elif earlier.kind == "yesno":
+                answer = _.label("Yes") if code == "1" else _.label("No")
+            else:
+                answer = code
+            line += "\n    " + _(
+                "only after “{answer}” in question {number}",
+                answer=answer,
+                number=condition.question,
+            )
+        lines.append(line)
+    parts = [""]  # whole questions per message, under Telegram's limit
+    for line in lines:
+        if parts[-1] and len(parts[-1]) + len(line) + 1 > MESSAGE_MAX:
+            parts.append("")
+        parts[-1] = f"{parts[-1]}\n{line}" if parts[-1] else line
+    return parts
 
 
 def _sample(definition: SurveyDefinition, audience: Audience, closes: datetime) -> Survey:
@@ -1108,7 +1177,9 @@ def conversation() -> ConversationHandler[Ctx]:
         | filters.Document.FileExtension("json")
     )
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
-        TITLE: _step(MessageHandler(text, typed_title)),
+        TITLE: _step(
+            MessageHandler(text, typed_title), CallbackQueryHandler(sent_example, _cb("example"))
+        ),
         INTRO: _step(
             MessageHandler(text, typed_intro), CallbackQueryHandler(skipped_intro, _cb("nointro"))
         ),

@@ -1,25 +1,7 @@
 """What a survey is made of, validated with pydantic: from a YAML or JSON document a
 coordinator sends, or built step by step in the chat. Errors name the question and field.
 
-```yaml
-title: Pulso de talento 2026
-intro: Cinco minutos para orientar el programa de talento.
-anonymous: true
-closes: 2026-12-05 18:00          # Aguascalientes time
-audience: {axis: talent}          # everyone | {axis: code} | {organization: name} |
-                                  # {sector: code} | {group: name} | {event: number}
-questions:
-  - type: single                  # single, multi, scale, nps, yesno, number, text
-    text: ¿Tu empresa tiene programa de becarios?
-    options: [Sí, No, En preparación]
-  - type: scale
-    text: ¿Qué tan útil fue el último taller?
-    required: false
-  - type: text
-    text: ¿Por qué no?
-    max_length: 300
-    show_if: {question: 1, answer: No}    # shown only when question 1 was answered "No"
-```
+The format, by example: `EXAMPLE` below (coordinators get it as a file from /newsurvey).
 """
 
 from __future__ import annotations
@@ -29,6 +11,25 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+EXAMPLE = """\
+title: Pulso de talento 2026
+intro: Cinco minutos para orientar el programa de talento.
+anonymous: true
+closes: 2026-12-05 18:00
+audience: {axis: talent}
+questions:
+  - type: single
+    text: ¿Tu empresa tiene programa de becarios?
+    options: [Sí, No, En preparación]
+  - type: scale
+    text: ¿Qué tan útil fue el último taller?
+    required: false
+  - type: text
+    text: ¿Por qué no?
+    max_length: 300
+    show_if: {question: 1, answer: No}
+"""
 
 QuestionKind = Literal["single", "multi", "scale", "nps", "yesno", "number", "text"]
 TEXT_LIMIT = 4000

@@ -655,3 +655,22 @@ async def test_members_who_join_after_the_launch_can_answer(harness: Harness) ->
     assert "¿Tu empresa tiene becarios?" in replies.text
     replies = await newcomer.tap_data(f"sv:{survey_id + 1}:0:start")  # not in its audience
     assert replies.alerts == ["Esta encuesta es para otros miembros del clúster."]
+
+
+async def test_the_example_file_goes_back_as_a_survey_with_every_question_previewed(
+    harness: Harness,
+) -> None:
+    cora = await _coordinator(harness)
+    await cora.send("/newsurvey")
+    replies = await cora.tap("📄 Archivo de ejemplo")
+    document = replies.last
+    name, content = document.files["document"]
+    assert name == "encuesta-ejemplo.yaml" and "• audience: everyone, {axis:" in document.text
+    replies = await _send_file(harness, cora, name, content.decode())
+    summary = next(t for t in replies.texts if t.startswith("📋 Todas las preguntas"))
+    assert (
+        "1. ¿Tu empresa tiene programa de becarios? — Una opción\n    Sí · No · En preparación"
+        in (summary)
+    )
+    assert "2. ¿Qué tan útil fue el último taller? — Escala 1–5\n    opcional" in summary
+    assert "3. ¿Por qué no? — Texto libre\n    solo tras “No” en la pregunta 1" in summary
