@@ -17,11 +17,12 @@ log = logging.getLogger("bot")
 
 
 def configure_logging(level: str) -> None:
-    """One line per record; HTTP client logs stay quiet because their URLs carry the token."""
+    """One line per record; HTTP client logs stay quiet because their URLs carry the token,
+    and APScheduler's line per job run (every minute) only at WARNING."""
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
-    for noisy in ("httpx", "httpcore", "tornado.access"):
+    for noisy in ("httpx", "httpcore", "tornado.access", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

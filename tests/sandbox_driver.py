@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -60,6 +61,10 @@ class PagePerson:
 
     async def send(self, text: str) -> None:
         await self._post("send", text=text)
+
+    async def attach(self, name: str, mime: str, data: bytes) -> None:
+        """The page's 📎: a file from this person's device."""
+        await self._post("attach", name=name, mime=mime, data=base64.b64encode(data).decode())
 
     async def share_contact(self) -> None:
         await self._post("contact")

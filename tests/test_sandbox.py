@@ -107,3 +107,21 @@ async def test_rsvp_and_survey_answer_over_http(tmp_path: Path) -> None:
         await ana.wait_for_text("¿Qué apoyo esperas del clúster?")
         await ana.send("Vinculación con universidades")
         await ana.wait_for_text("¡Gracias!")
+
+
+async def test_a_survey_file_sent_from_the_page(tmp_path: Path) -> None:
+    async with (
+        running_sandbox(tmp_path) as sandbox,
+        httpx.AsyncClient(base_url=sandbox.url) as client,
+    ):
+        carlos = PagePerson(sandbox, client, 20002)  # the demo coordinator of Innovation
+        survey = (
+            "title: Pulso rápido\ncloses: 2099-12-05 18:00\naudience: {axis: innovation}\n"
+            "questions:\n  - type: yesno\n    text: ¿Vienes al taller?\n"
+        )
+        await carlos.attach("pulso.yaml", "application/x-yaml", survey.encode())
+        await carlos.wait_for_text("La invitación y la primera pregunta")
+        await carlos.attach("logo.png", "image/png", b"\x89PNG\r\n\x1a\n")
+        state = await carlos.state()
+        mine = [m for m in state["messages"] if m["from"]["id"] == 20002]
+        assert mine[-2]["document"]["file_name"] == "pulso.yaml" and "photo" in mine[-1]

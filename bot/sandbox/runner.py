@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -130,7 +132,9 @@ class Sandbox:
             await stop.wait()
         finally:
             await self.stop_bot()
+            await self.world.close()
             server.stop()
+            await asyncio.sleep(0.1)  # the answered long polls finish writing
 
 
 def run(settings: Settings, port: int = 8080, database: Path = DEFAULT_DATABASE) -> int:
@@ -146,5 +150,15 @@ def run(settings: Settings, port: int = 8080, database: Path = DEFAULT_DATABASE)
         print(f"Sandbox: open {sandbox.url} in a browser (Ctrl+C stops it).", flush=True)
         await sandbox.serve(stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"Port {port} is already in use (is another sandbox running?). Stop it, or choose "
+            "another port with --port N or SANDBOX_PORT.",
+            file=sys.stderr,
+        )
+        return 1
     return 0

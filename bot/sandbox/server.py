@@ -6,6 +6,7 @@ Runs on 127.0.0.1 only. Tornado comes with python-telegram-bot's webhooks extra.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -140,6 +141,9 @@ def _clean(message: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+ATTACHMENT_MAX = 5_000_000  # bytes: photos and survey files, not videos
+
+
 class ActionHandler(_Base):
     """POST /ui/<action>: what a person does on the page."""
 
@@ -170,6 +174,20 @@ class ActionHandler(_Base):
             if text.strip():
                 thread = body.get("thread")
                 await world.person_sends(person, text, None if thread is None else int(thread))
+        elif action == "attach":
+            try:
+                data = base64.b64decode(str(body.get("data", "")), validate=True)
+            except ValueError as exc:
+                raise tornado.web.HTTPError(400, "the file is not base64") from exc
+            if len(data) > ATTACHMENT_MAX:
+                raise tornado.web.HTTPError(413, "file too large for the sandbox")
+            await world.person_sends_file(
+                person,
+                str(body.get("name", "file"))[:120] or "file",
+                str(body.get("mime") or "application/octet-stream")[:100],
+                data,
+                str(body.get("caption", ""))[:1024],
+            )
         elif action == "contact":
             await world.person_shares_contact(person)
         elif action == "tap":

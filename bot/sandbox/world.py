@@ -88,6 +88,7 @@ class World:
         self._message_ids = itertools.count(1)
         self._ids = itertools.count(1)
         self._new_update = asyncio.Condition()
+        self.closing = False
         self.changed = asyncio.Event()
         self.messages.setdefault(COMMUNITY_ID, [])
 
@@ -136,6 +137,31 @@ class World:
         if keyboard and keyboard.get("one_time_keyboard"):
             self.reply_keyboards[chat["id"]] = None
         await self.push({"message": self._message_from(person, chat, **content)})
+
+    async def person_sends_file(
+        self, person: Person, name: str, mime: str, data: bytes, caption: str = ""
+    ) -> None:
+        """A photo (an image) or a document from the page's 📎, as the Telegram app sends it."""
+        stored = self.store_file(name, mime, data)
+        content: dict[str, Any]
+        if mime.startswith("image/"):
+            size = {"width": 800, "height": 800, "file_size": len(data)}
+            content = {
+                "photo": [{"file_id": stored.file_id, "file_unique_id": stored.file_id, **size}]
+            }
+        else:
+            content = {
+                "document": {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_id,
+                    "file_name": name,
+                    "mime_type": mime,
+                    "file_size": len(data),
+                }
+            }
+        if caption:
+            content["caption"] = caption
+        await self.push({"message": self._message_from(person, person.chat, **content)})
 
     async def person_shares_contact(self, person: Person) -> None:
         contact = {
@@ -212,13 +238,21 @@ class World:
             self._new_update.notify_all()
         self._touch()
 
+    async def close(self) -> None:
+        """Shutting down: long polls (the bot's and the page's) answer now instead of being
+        cut off mid-request."""
+        self.closing = True
+        async with self._new_update:
+            self._new_update.notify_all()
+        self._touch()
+
     async def get_updates(self, offset: int, limit: int, wait: float) -> list[dict[str, Any]]:
         """Long polling: confirmed updates (below offset) are forgotten, as Telegram does."""
         if offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
         deadline = time.monotonic() + wait
         async with self._new_update:
-            while not self.updates:
+            while not self.updates and not self.closing:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
