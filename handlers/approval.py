@@ -6,7 +6,13 @@ import io
 import logging
 
 import segno
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    MaybeInaccessibleMessage,
+    Update,
+)
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -49,6 +55,7 @@ async def notify_staff(context: Ctx, applicant: Member) -> int:
     for admin_id in services.settings.admin_ids - staff.keys():
         staff[admin_id] = await services.repos.members.by_telegram_id(admin_id)
     reached = 0
+    sent: list[tuple[int, int]] = []
     for user_id, member in staff.items():
         t = services.i18n.get(services.i18n.resolve(member.language if member else None, None))
         summary = await member_summary(context, applicant, t)
@@ -56,12 +63,14 @@ async def notify_staff(context: Ctx, applicant: Member) -> int:
         buttons = _decision_buttons(t, applicant.id)
         chat_id = member.chat_id if member is not None and member.chat_id else user_id
         try:
-            await context.bot.send_message(chat_id, text, reply_markup=buttons)
+            message = await context.bot.send_message(chat_id, text, reply_markup=buttons)
+            sent.append((chat_id, message.message_id))
             reached += 1
         except Forbidden:
             await services.repos.members.mark_unreachable(user_id, context.now())
         except TelegramError as error:
             log.warning("could not notify a coordinator of an application: %s", error.message)
+    await services.repos.members.remember_application_notices(applicant.id, sent)
     return reached
 
 
@@ -100,12 +109,42 @@ async def decide(update: Update, context: Ctx) -> None:
     )
     await query.edit_message_text(summary + "\n\n" + outcome)
     await _tell_applicant(context, applicant)
+    await _close_other_copies(context, applicant, query.message)
 
 
-def _coordinator_name(context: Ctx) -> str:
+async def _close_other_copies(
+    context: Ctx, applicant: Member, decided_on: MaybeInaccessibleMessage | None
+) -> None:
+    """The other coordinators' copies of the application lose their buttons and say who
+    decided, each in that person's language."""
+    services = context.services
+    for chat_id, message_id in await services.repos.members.take_application_notices(applicant.id):
+        if decided_on is not None and (decided_on.chat.id, decided_on.message_id) == (
+            chat_id,
+            message_id,
+        ):
+            continue
+        staff = await services.repos.members.by_telegram_id(chat_id)
+        t = services.i18n.get(services.i18n.resolve(staff.language if staff else None, None))
+        name = _coordinator_name(context, t)
+        outcome = (
+            t("✅ Approved by {name}.", name=name)
+            if applicant.status == "active"
+            else t("❌ Rejected by {name}.", name=name)
+        )
+        text = await member_summary(context, applicant, t) + "\n\n" + outcome
+        try:
+            await context.bot.edit_message_text(text, chat_id, message_id)
+        except TelegramError as error:  # deleted meanwhile, or too old to edit
+            log.debug("could not update a copy of an application: %s", error.message)
+
+
+def _coordinator_name(context: Ctx, t: Translator | None = None) -> str:
+    """Who decided: their name, or "an administrator" (in `t`'s language) for an admin
+    known only from ADMIN_IDS."""
     if context.member and context.member.full_name:
         return context.member.full_name
-    return context.t.label("an administrator")
+    return (t or context.t).label("an administrator")
 
 
 async def _tell_applicant(context: Ctx, applicant: Member) -> None:

@@ -44,6 +44,7 @@ async def sign_up_until_summary(ana: Person) -> None:
 
 
 async def test_sign_up_then_approval_by_an_admin(harness: Harness) -> None:
+    await add_member(harness.db, 800, full_name="Cora Coord", role="coordinator", language="en")
     ana = harness.person(first_name="Ana", last_name="López")
 
     replies = await ana.send("/start")
@@ -104,6 +105,9 @@ async def test_sign_up_then_approval_by_an_admin(harness: Harness) -> None:
     admin = harness.person(user_id=900, first_name="Admin")
     replies = await admin.tap("✅ Aprobar")
     assert "✅ Aprobada por un administrador." in replies.text
+    other_copy = next(c for c in replies.messages if c.chat_id == 800)  # the coordinator's
+    assert other_copy.method == "editMessageText" and other_copy.inline_buttons == []
+    assert other_copy.text.endswith("✅ Approved by an administrator.")
     welcome = next(c for c in replies.messages if c.chat_id == ana.id)
     assert "¡Bienvenido(a) a CLIA, Ana López! Ya eres miembro." in welcome.text
     assert welcome.keyboard_labels == [

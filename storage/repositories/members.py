@@ -72,6 +72,25 @@ class MemberRepository:
         )
         return [Member(**dict(r)) for r in rows]
 
+    async def remember_application_notices(
+        self, member_id: int, sent: list[tuple[int, int]]
+    ) -> None:
+        """The (chat, message) of each staff copy of an application."""
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO application_notices (member_id, chat_id, message_id)"
+            " VALUES (?, ?, ?)",
+            [(member_id, chat_id, message_id) for chat_id, message_id in sent],
+        )
+
+    async def take_application_notices(self, member_id: int) -> list[tuple[int, int]]:
+        """The staff copies of an application, forgotten as they are handed out (once)."""
+        async with self.db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "DELETE FROM application_notices WHERE member_id = ? RETURNING chat_id, message_id",
+                (member_id,),
+            )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
     async def pending(self) -> list[Member]:
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM members WHERE status = 'pending' ORDER BY id"
