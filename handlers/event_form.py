@@ -277,11 +277,7 @@ async def typed_duration(update: Update, context: Ctx) -> str:
 
 
 async def tapped_duration(update: Update, context: Ctx) -> str:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    return await _set_duration(update, context, int(query.data.split(":")[2]))
+    return await _set_duration(update, context, int(await forms.take_choice(update)))
 
 
 async def _set_duration(update: Update, context: Ctx, minutes: int) -> str:
@@ -363,11 +359,7 @@ async def _ask_repeat(update: Update, context: Ctx) -> str:
 
 
 async def chose_repeat(update: Update, context: Ctx) -> str:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    rule = query.data.split(":")[2]
+    rule = await forms.take_choice(update)
     _draft(context)["rule"] = None if rule == "once" else rule
     return await _preview(update, context)
 
@@ -595,11 +587,7 @@ async def ask_edit(update: Update, context: Ctx) -> str | None:
 
 
 async def chose_edit_field(update: Update, context: Ctx) -> str:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    field = query.data.split(":")[2]
+    field = await forms.take_choice(update)
     _draft(context)["field"] = field
     _ = context.t
     prompts = {

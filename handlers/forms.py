@@ -35,6 +35,16 @@ async def wrong_input(update: Update, context: Ctx) -> None:
     )
 
 
+async def take_choice(update: Update) -> str:
+    """A button of a form's step was tapped: acknowledge it, take the buttons off that message
+    (so the step cannot be answered twice), and return the choice (`prefix:step:<choice>`)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return query.data.split(":")[2]
+
+
 def step(
     prefix: str,
     cancel: Callback,

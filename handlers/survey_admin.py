@@ -196,11 +196,7 @@ async def _ask_kind(update: Update, context: Ctx) -> str:
 
 
 async def chose_kind(update: Update, context: Ctx) -> str:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    kind = query.data.split(":")[2]
-    await query.edit_message_reply_markup(None)
+    kind = await forms.take_choice(update)
     if kind == "end":
         return await _ask_anonymous(update, context)
     _draft(context)["current"] = {"type": kind}
@@ -288,15 +284,12 @@ async def _ask_required(update: Update, context: Ctx) -> str:
 
 
 async def chose_required(update: Update, context: Ctx) -> str:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    required = await forms.take_choice(update) == "1"
     draft = _draft(context)
     current = draft.pop("current", None)
     if current is None:
         return await _ask_kind(update, context)
-    current["required"] = query.data.endswith(":1")
+    current["required"] = required
     if _condition_sources(draft):
         draft["current"] = current
         return await _ask_condition(update, context)
@@ -411,11 +404,7 @@ async def _ask_anonymous(update: Update, context: Ctx) -> str:
 
 
 async def chose_anonymous(update: Update, context: Ctx) -> str:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    _draft(context)["anonymous"] = query.data.endswith(":1")
+    _draft(context)["anonymous"] = await forms.take_choice(update) == "1"
     text, markup = await survey_audience.menu(context)
     await _say(update, context, text, markup)
     return AUDIENCE
