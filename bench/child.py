@@ -35,7 +35,12 @@ async def _bot(database: Path, work: bool) -> None:
 async def _bare(database: Path, work: bool) -> None:
     import sqlite3
 
-    from bench.instant import InstantBotAPI, start_bare, stop_bare  # PTB alone, not the bot
+    from bench.instant import (  # PTB alone, not the bot
+        ANNOUNCEMENT,
+        InstantBotAPI,
+        start_bare,
+        stop_bare,
+    )
 
     api = InstantBotAPI()
     app = await start_bare(api)
@@ -44,7 +49,7 @@ async def _bare(database: Path, work: bool) -> None:
         with sqlite3.connect(database) as conn:
             chats = [r[0] for r in conn.execute("SELECT chat_id FROM members ORDER BY id")]
         for chat_id in chats if work else []:
-            await app.bot.send_message(chat_id, "Aviso del clúster")
+            await app.bot.send_message(chat_id, ANNOUNCEMENT, parse_mode="HTML")
     finally:
         await stop_bare(app)
     print(f"SENT {api.sent()}", flush=True)

@@ -16,6 +16,7 @@ from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {"id": 777000, "is_bot": True, "first_name": "CLIA", "username": "clia_bench_bot"}
 TOKEN = "123456:BENCH-token-never-sent"  # noqa: S105 - not a secret
+ANNOUNCEMENT = "<b>Aviso del clúster</b>: la asamblea general es el jueves."  # bot and baseline
 
 
 class InstantBotAPI(BaseRequest):

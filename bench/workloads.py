@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bench.instant import ANNOUNCEMENT
 from bot.application import App, services_of
 from storage.audience import Audience
 
@@ -13,7 +14,7 @@ async def queue_announcement(app: App) -> int:
     services = services_of(app)
     broadcast_id = await services.repos.outbox.enqueue(
         kind="announcement",
-        text="<b>Aviso del clúster</b>: la asamblea general es el jueves.",
+        text=ANNOUNCEMENT,
         now=services.clock(),
         audience=Audience(kind="everyone"),
     )
