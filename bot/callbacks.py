@@ -27,12 +27,17 @@ def pack(*parts: str | int) -> str:
 _WELL_FORMED = re.compile(r"[A-Za-z0-9_-]{1,24}(:[A-Za-z0-9_-]{1,24}){0,5}")
 
 
+_LONG_NUMBER = re.compile(r"[0-9]{10}")  # our ids have at most nine digits
+
+
 def well_formed(data: object) -> bool:
-    """Could `pack` have made this? Anything else is forged or from another bot version."""
+    """Could `pack` have made this? Anything else is forged or from another bot version
+    (a number longer than any of ours would overflow SQLite before it could be refused)."""
     return (
         isinstance(data, str)
         and len(data.encode()) <= MAX_BYTES
         and _WELL_FORMED.fullmatch(data) is not None
+        and _LONG_NUMBER.search(data) is None
     )
 
 

@@ -17,6 +17,7 @@ _EMAIL = re.compile(
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _SPACES = re.compile(r"\s+")
+_WHOLE = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,10 @@ def phone(value: str) -> str | None:
     if not 7 <= len(digits) <= 15:
         return None
     return ("+" if value.strip().startswith("+") or len(digits) > 10 else "") + digits
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number typed, or carried in a link or a button: ASCII digits only, at most nine
+    ("²" passes str.isdigit but not int(); longer numbers are not ours and overflow SQLite)."""
+    cleaned = text.strip()
+    return int(cleaned) if _WHOLE.fullmatch(cleaned) else None

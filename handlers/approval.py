@@ -55,7 +55,6 @@ async def notify_staff(context: Ctx, applicant: Member) -> int:
     for admin_id in services.settings.admin_ids - staff.keys():
         staff[admin_id] = await services.repos.members.by_telegram_id(admin_id)
     reached = 0
-    sent: list[tuple[int, int]] = []
     for user_id, member in staff.items():
         t = services.i18n.get(services.i18n.resolve(member.language if member else None, None))
         summary = await member_summary(context, applicant, t)
@@ -64,13 +63,15 @@ async def notify_staff(context: Ctx, applicant: Member) -> int:
         chat_id = member.chat_id if member is not None and member.chat_id else user_id
         try:
             message = await context.bot.send_message(chat_id, text, reply_markup=buttons)
-            sent.append((chat_id, message.message_id))
+            # Kept at once: someone may decide before the last copy has gone out.
+            await services.repos.members.remember_application_notices(
+                applicant.id, [(chat_id, message.message_id)]
+            )
             reached += 1
         except Forbidden:
             await services.repos.members.mark_unreachable(user_id, context.now())
         except TelegramError as error:
             log.warning("could not notify a coordinator of an application: %s", error.message)
-    await services.repos.members.remember_application_notices(applicant.id, sent)
     return reached
 
 
@@ -108,8 +109,8 @@ async def decide(update: Update, context: Ctx) -> None:
         else _("❌ Rejected by {name}.", name=_coordinator_name(context))
     )
     await query.edit_message_text(summary + "\n\n" + outcome)
-    await _tell_applicant(context, applicant)
     await _close_other_copies(context, applicant, query.message)
+    await _tell_applicant(context, applicant)
 
 
 async def _close_other_copies(

@@ -26,6 +26,7 @@ from bot import callbacks
 from bot.auth import allowed, coordinator_scope
 from bot.context import Ctx
 from bot.labels import axis_name
+from bot.validation import whole_number
 from bot.when import WhenProblem, parse_local, series_starts, show
 from handlers import events, forms, menu
 from storage.repositories.events import Counts, Event, NewEvent
@@ -250,8 +251,8 @@ async def typed_when(update: Update, context: Ctx) -> str:
 def parse_duration(text: str) -> int | None:
     """Minutes from `90`, `45 min`, `2 h`, `2:30`, `1h30`; None if unreadable or not 5 min–12 h."""
     cleaned = text.strip().lower()
-    if cleaned.isdigit():
-        minutes = int(cleaned)
+    if (whole := whole_number(cleaned)) is not None:
+        minutes = whole
     else:
         match = _DURATION.fullmatch(cleaned)
         if match is None or not (match.group(1) or match.group(2)):
@@ -322,14 +323,15 @@ async def typed_capacity(update: Update, context: Ctx) -> str:
     message = update.effective_message
     assert message is not None
     text = (message.text or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= 10_000:
+    seats = whole_number(text)
+    if seats is None or not 1 <= seats <= 10_000:
         await _say(
             update,
             context,
             context.t("Write a whole number of seats between 1 and 10000, or tap No limit."),
         )
         return CAPACITY
-    _draft(context)["capacity"] = int(text)
+    _draft(context)["capacity"] = seats
     return await _ask_repeat(update, context)
 
 
@@ -638,10 +640,11 @@ async def typed_edit_value(update: Update, context: Ctx) -> str | int:
 async def _typed_capacity_change(
     update: Update, context: Ctx, event: Event, text: str
 ) -> str | int:
+    seats = whole_number(text)
     if text == "-":
         capacity = None
-    elif text.isdigit() and 1 <= int(text) <= 10_000:
-        capacity = int(text)
+    elif seats is not None and 1 <= seats <= 10_000:
+        capacity = seats
     else:
         await _say(
             update,

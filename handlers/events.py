@@ -28,6 +28,7 @@ from bot.i18n import Translator
 from bot.labels import axis_name
 from bot.notices import Notice, Rendered
 from bot.roles import at_least
+from bot.validation import whole_number
 from bot.when import show, show_short
 from storage.audience import Audience, Recipient
 from storage.repositories.events import Counts, Event
@@ -225,7 +226,7 @@ async def tapped(update: Update, context: Ctx) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     _prefix, event_id, action = query.data.split(":")
-    staff_tool = action in ("at", "qr") or action.startswith(("mk", "ck", "cp"))
+    staff_tool = action in ("at", "qr") or action.startswith(("mk", "un", "ck", "cp"))
     if staff_tool and not await allowed(update, context, "coordinator"):
         return
     if event_id == "0":  # the card in a coordinator's preview, before it exists
@@ -257,12 +258,13 @@ async def tapped(update: Update, context: Ctx) -> None:
         if await allowed(update, context, "coordinator", event.axis_id):
             await query.answer()
             await send_checkin_qr(update, context, event)
-    elif action.startswith("mk"):
+    elif action.startswith(("mk", "un")):
         await _mark_by_hand(update, context, event, action)
     elif action.startswith(("ck", "cp")):
         if await allowed(update, context, "coordinator", event.axis_id):
             await query.answer()
-            await _show_sheet(update, context, event, int(action[2:]), edit=action[:2] == "cp")
+            page = whole_number(action[2:]) or 0
+            await _show_sheet(update, context, event, page, edit=action[:2] == "cp")
     else:
         await query.answer(
             context.t.label("This button has expired. Please start again."), show_alert=True
@@ -359,6 +361,8 @@ async def tell_promoted(context: Ctx, event: Event, member_id: int) -> None:
         )
     except Forbidden:
         await services.repos.members.mark_unreachable(member.telegram_user_id, context.now())
+    except TelegramError as error:  # the seat is theirs (stored); the others are still told
+        log.warning("could not tell member %s of a seat: %s", member.id, error.message)
 
 
 async def _send_calendar(
@@ -407,16 +411,13 @@ async def list_events(update: Update, context: Ctx) -> None:
     for event in found:
         answer = await repos.events.answer_of(event.id, member.id)
         mark = f" — {answer_label(_, answer)}" if answer else ""
-        number = f" (#{event.id})" if staff else ""  # what /attendees and surveys refer to
-        lines.append(
-            _(
-                "• {when}: {title}",
-                when=show_short(event.starts_at, tz=tz, language=_.language),
-                title=event.title,
-            )
-            + number
-            + mark
+        when = show_short(event.starts_at, tz=tz, language=_.language)
+        line = (  # coordinators see the number that /attendees and survey files refer to
+            _("• {when}: {title} (#{number})", when=when, title=event.title, number=event.id)
+            if staff
+            else _("• {when}: {title}", when=when, title=event.title)
         )
+        lines.append(line + mark)
         rows.append([InlineKeyboardButton(event.title[:60], callback_data=_cb(event.id, "open"))])
     if not found:
         lines.append(_("Nothing planned yet. I will tell you when something is published."))
@@ -465,7 +466,8 @@ async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
     """?start=ev_<id>: the card in the private chat (shared anywhere)."""
     if await active_member(update, context) is None:
         return
-    event = await context.services.repos.events.get(int(rest)) if rest.isdigit() else None
+    number = whole_number(rest)
+    event = await context.services.repos.events.get(number) if number is not None else None
     if event is None:
         assert update.effective_chat is not None
         await context.bot.send_message(
@@ -506,7 +508,8 @@ async def attendees_command(update: Update, context: Ctx) -> None:
     assert update.effective_chat is not None
     _ = context.t
     arg = context.args[0].lstrip("#") if context.args else ""
-    event = await context.services.repos.events.get(int(arg)) if arg.isdigit() else None
+    number = whole_number(arg)
+    event = await context.services.repos.events.get(number) if number is not None else None
     if event is None:
         await _pick_event_for_attendees(update, context, unknown=bool(arg))
         return
@@ -616,14 +619,11 @@ async def _checkin_sheet(context: Ctx, event: Event, page: int) -> tuple[str, In
     rows = []
     for person in people[page * CHECKIN_PAGE : (page + 1) * CHECKIN_PAGE]:
         name = (person.full_name or "—")[:40]
-        label = f"📍 {name} ↩" if person.checked_in_at else f"☑️ {name}"
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    label, callback_data=_cb(event.id, f"mk{person.member_id}p{page}")
-                )
-            ]
-        )
+        # The button says what it does: check in (mk) or undo (un). A list that is out of date
+        # (the person scanned the QR meanwhile, a double tap) then never undoes by mistake.
+        label, act = (f"📍 {name} ↩", "un") if person.checked_in_at else (f"☑️ {name}", "mk")
+        data = _cb(event.id, f"{act}{person.member_id}p{page}")
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
     paging = []
     if page > 0:
         paging.append(
@@ -655,14 +655,14 @@ async def _show_sheet(update: Update, context: Ctx, event: Event, page: int, *, 
 
 
 async def _mark_by_hand(update: Update, context: Ctx, event: Event, action: str) -> None:
-    """A name on the door list: checked in (or, tapped again, undone) during the check-in
-    window, the same hours as the venue's QR code."""
+    """A name on the door list: checked in (mk) or undone (un) during the check-in window,
+    the same hours as the venue's QR code."""
     query = update.callback_query
     assert query is not None
     if not await allowed(update, context, "coordinator", event.axis_id):
         return
     member_part, _sep, page_part = action[2:].partition("p")
-    member_id = int(member_part) if member_part.isdigit() else 0
+    member_id = whole_number(member_part) or 0
     person = await context.services.repos.members.by_id(member_id)
     _ = context.t
     if person is None:
@@ -683,16 +683,19 @@ async def _mark_by_hand(update: Update, context: Ctx, event: Event, action: str)
     repos = context.services.repos
     marker = context.member.id if context.member else None
     name = person.full_name or ""
-    if await repos.events.check_in(event.id, member_id, now, "manual", marker):
-        await repos.audit.record(now, marker, "event.check_in", "event", event.id, member=member_id)
+    if action.startswith("mk"):
+        if await repos.events.check_in(event.id, member_id, now, "manual", marker):
+            await repos.audit.record(
+                now, marker, "event.check_in", "event", event.id, member=member_id
+            )
         await query.answer(_.label("📍 {name} is checked in.", name=name))
     else:
-        await repos.events.undo_check_in(event.id, member_id)
-        await repos.audit.record(
-            now, marker, "event.check_in_undone", "event", event.id, member=member_id
-        )
+        if await repos.events.undo_check_in(event.id, member_id):
+            await repos.audit.record(
+                now, marker, "event.check_in_undone", "event", event.id, member=member_id
+            )
         await query.answer(_.label("↩ {name} is no longer checked in.", name=name))
-    await _show_sheet(update, context, event, int(page_part or 0), edit=True)
+    await _show_sheet(update, context, event, whole_number(page_part) or 0, edit=True)
 
 
 async def send_checkin_qr(update: Update, context: Ctx, event: Event) -> None:
@@ -941,7 +944,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, None]]:
         CallbackQueryHandler(
             tapped,
             callbacks.pattern(
-                "ev", r"(\d+)", r"(go|mb|no|ics|open|at|qr|mk\d+(?:p\d+)?|ck\d+|cp\d+)"
+                "ev", r"(\d+)", r"(go|mb|no|ics|open|at|qr|(?:mk|un)\d+(?:p\d+)?|ck\d+|cp\d+)"
             ),
         ),
     ]

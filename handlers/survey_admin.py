@@ -10,7 +10,7 @@ import html
 import io
 import re
 import warnings
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -29,6 +29,7 @@ from bot import callbacks
 from bot.auth import allowed, audience_axes, coordinator_scope, may_address
 from bot.context import Ctx
 from bot.i18n import Translator
+from bot.validation import whole_number
 from bot.when import WhenProblem, parse_local, show
 from handlers import forms, menu, survey_audience
 from handlers.broadcast import describe
@@ -126,14 +127,16 @@ async def start(update: Update, context: Ctx) -> str | int:
 
 async def sent_example(update: Update, context: Ctx) -> str:
     """A survey file to edit and send back, with what each field may say."""
-    from storage.survey_definition import EXAMPLE
+    from storage.survey_definition import example
 
     query = update.callback_query
     assert query is not None
     await query.answer()
+    local = context.now().astimezone(context.services.settings.tz) + timedelta(days=14)
+    document = example(local.strftime("%Y-%m-%d 18:00")).encode()
     await context.bot.send_document(
         _chat(update),
-        InputFile(io.BytesIO(EXAMPLE.encode()), filename="encuesta-ejemplo.yaml"),
+        InputFile(io.BytesIO(document), filename=context.t.label("survey-example.yaml")),
         caption=context.t(
             "📄 Edit the texts and send the file back to me.\n• type: {types}\n"
             "• audience: {audiences}\n• show_if: {show_if} asks a question only after that "
@@ -423,13 +426,19 @@ async def browsed_audience(update: Update, context: Ctx) -> str:
     """One of the lists (organizations, sectors, groups, events), or back to the first choice."""
     query = update.callback_query
     assert query is not None and query.data is not None
+    if not await allowed(update, context, "coordinator"):
+        return AUDIENCE
     await query.answer()
     _prefix, _step_name, kind, page = query.data.split(":")
     if kind == "menu":
         text, markup = await survey_audience.menu(context)
     else:
         text, markup = await survey_audience.listing(context, kind, int(page))
-    await query.edit_message_text(text, reply_markup=markup)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except TelegramError as exc:  # a double tap shows the same list again
+        if "not modified" not in str(exc):
+            raise
     return AUDIENCE
 
 
@@ -586,7 +595,8 @@ async def _audience_of(context: Ctx, definition: SurveyDefinition) -> Audience |
         if not groups:
             return context.t.label("no working group called {value}", value=value)
         return Audience(kind="working_group", ids=(groups[0].id,))
-    event = await repos.events.get(int(value)) if str(value).isdigit() else None
+    number = whole_number(str(value))
+    event = await repos.events.get(number) if number is not None else None
     if event is None:
         return context.t.label("no event number {value}", value=value)
     return Audience(kind="event", ids=(event.id,), answers=("going",))
@@ -631,7 +641,8 @@ async def _preview(
 
 async def _group_poll_place(context: Ctx, audience: Audience) -> Recipient | None:
     """Where a poll for the community goes: the axis's topic when the audience is one axis
-    with a bound topic, else the community group's General topic; None without a group.
+    with a bound topic, the group's General topic when it is for everyone; else nowhere
+    (a survey of an organization or a group is not put before the whole community).
 
     Only named surveys go there: a group poll that tells who voted shows it to the group.
     """
@@ -639,8 +650,8 @@ async def _group_poll_place(context: Ctx, audience: Audience) -> Recipient | Non
     place: tuple[int, int | None] | None = None
     if audience.kind == "axes" and len(audience.ids) == 1:
         place = await services.repos.events.topic(audience.ids[0])
-    if place is None and services.settings.community_chat_id is not None:
-        place = (services.settings.community_chat_id, None)
+    elif audience.kind == "everyone" and services.settings.community_chat_id is not None:
+        place = (services.settings.community_chat_id, None)  # General: everyone sees it
     if place is None:
         return None
     chat_id, thread = place
@@ -889,10 +900,11 @@ async def results_command(update: Update, context: Ctx) -> None:
     _ = context.t
     arg = context.args[0].lstrip("#") if context.args else ""
     repos = context.services.repos
-    if not arg.isdigit():
+    number = whole_number(arg)
+    if number is None:
         await _pick_survey(update, context)
         return
-    results = await repos.surveys.results(int(arg))
+    results = await repos.surveys.results(number)
     if results is None:
         await _say(update, context, _("I could not find that survey."))
         return
@@ -910,7 +922,9 @@ async def _pick_survey(update: Update, context: Ctx) -> None:
         if scope and not await audience_axes(context, survey.audience) <= scope:
             continue
         status = _.label("open") if survey.status == "open" else _.label("closed")
-        label = f"#{survey.id} {survey.title[:40]} ({status})"
+        label = _.label(
+            "#{number} {title} ({status})", number=survey.id, title=survey.title[:40], status=status
+        )
         rows.append([_button(label, "res", survey.id)])
         if len(rows) == 10:
             break
@@ -1083,8 +1097,8 @@ async def typed_remind_at(update: Update, context: Ctx) -> str | int:
     text = (update.effective_message.text or "") if update.effective_message else ""
     survey_id = _draft(context).get("remind")
     survey = await context.services.repos.surveys.get(int(survey_id or 0))
-    if survey is None or not await allowed(update, context, "coordinator"):
-        return ConversationHandler.END
+    if survey is None or not await _may_manage(update, context, survey):
+        return ConversationHandler.END  # checked again now: the role or its axes may have changed
     moment = parse_local(text, now=context.now(), tz=context.services.settings.tz)
     if isinstance(moment, WhenProblem):
         await _say(update, context, context.t(moment.message, **moment.values))

@@ -28,6 +28,7 @@ from bot.auth import active_member
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.notices import Notice, PollSpec, Rendered
+from bot.validation import whole_number
 from bot.when import show
 from storage.audience import includes
 from storage.repositories.surveys import Progress, QuestionRow, Survey
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 SCALE = range(1, 6)
 NPS = range(0, 11)
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-_THOUSANDS = re.compile(r"-?\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"-?[1-9]\d{0,2}(?:[, ]\d{3})+(?:\.\d+)?")
 
 
 def read_number(text: str) -> float | None:
@@ -381,8 +382,7 @@ async def _act(
     value = None
     if action.startswith("o") and question.kind == "single":
         value = _option(question, action[1:])
-    elif action.startswith("v") and action[1:].isdigit():
-        number = int(action[1:])
+    elif action.startswith("v") and (number := whole_number(action[1:])) is not None:
         allowed_values = {"scale": SCALE, "nps": NPS, "yesno": range(0, 2)}.get(question.kind)
         value = str(number) if allowed_values is not None and number in allowed_values else None
     if value is None:
@@ -394,9 +394,10 @@ async def _act(
 
 
 def _option(question: QuestionRow, index: str) -> str | None:
-    if not index.isdigit() or not 1 <= int(index) <= len(question.options):
+    number = whole_number(index)
+    if number is None or not 1 <= number <= len(question.options):
         return None
-    return question.options[int(index) - 1].code
+    return question.options[number - 1].code
 
 
 async def _advance(
@@ -515,7 +516,8 @@ async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
     """?start=sv_<id>: the invitation in the private chat."""
     if await active_member(update, context) is None:
         return
-    survey = await context.services.repos.surveys.get(int(rest)) if rest.isdigit() else None
+    number = whole_number(rest)
+    survey = await context.services.repos.surveys.get(number) if number is not None else None
     assert update.effective_chat is not None
     if survey is None:
         await context.bot.send_message(
@@ -567,6 +569,9 @@ async def poll_answered(update: Update, context: Ctx) -> None:
     survey = await repos.surveys.get(survey_id)
     if survey is None or survey.status != "open" or not survey.questions:
         return
+    state = await repos.surveys.participation(survey.id, member.id)
+    if state is None and not await includes(context.services.db, survey.audience, member.id):
+        return  # a vote in the group from outside the survey's audience is not counted
     question = survey.questions[0]
     values = [
         question.options[i].code if question.kind != "yesno" else ("1" if i == 0 else "0")

@@ -57,15 +57,16 @@ def _in(values: tuple[object, ...]) -> str:
     return ",".join("?" for _ in values) or "NULL"
 
 
-def _audience_sql(audience: Audience) -> tuple[str, list[object]]:
-    """A `SELECT member_id` for the audience (before the reachability filter)."""
+def _audience_sql(audience: Audience, *, muted_too: bool = False) -> tuple[str, list[object]]:
+    """A `SELECT member_id` for the audience (before the reachability filter). Followers who
+    muted an axis get no notices of it, but are still part of it (`muted_too`)."""
     ids: list[object] = list(audience.ids)
     if audience.kind == "everyone":
         return "SELECT id FROM members", []
     if audience.kind == "axes":
+        unmuted = "" if muted_too else "muted = 0 AND "
         return (
-            "SELECT member_id FROM member_axes"
-            f" WHERE muted = 0 AND axis_id IN ({_in(audience.ids)})",
+            f"SELECT member_id FROM member_axes WHERE {unmuted}axis_id IN ({_in(audience.ids)})",
             ids,
         )
     if audience.kind == "organizations":
@@ -136,7 +137,7 @@ def participation_insert(audience: Audience) -> tuple[str, list[object]]:
 async def includes(db: Database, audience: Audience, member_id: int) -> bool:
     """Is this member part of the audience now (whether or not notices reach them)?
     Members who joined after a survey was launched can still answer it."""
-    inner, params = _audience_sql(audience)
+    inner, params = _audience_sql(audience, muted_too=True)
     return bool(await db.fetchval(f"SELECT ? IN ({inner})", [member_id, *params]))
 
 

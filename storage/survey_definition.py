@@ -1,7 +1,8 @@
 """What a survey is made of, validated with pydantic: from a YAML or JSON document a
 coordinator sends, or built step by step in the chat. Errors name the question and field.
 
-The format, by example: `EXAMPLE` below (coordinators get it as a file from /newsurvey).
+The format, by example: `EXAMPLE` below (coordinators get it as a file from /newsurvey,
+closing two weeks later).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ EXAMPLE = """\
 title: Pulso de talento 2026
 intro: Cinco minutos para orientar el programa de talento.
 anonymous: true
-closes: 2026-12-05 18:00
+closes: CLOSES
 audience: {axis: talent}
 questions:
   - type: single
@@ -30,6 +31,13 @@ questions:
     max_length: 300
     show_if: {question: 1, answer: No}
 """
+
+
+def example(closes: str) -> str:
+    """The example document, closing at `closes` (local time, as typed), so that it can be
+    sent back as it is."""
+    return EXAMPLE.replace("CLOSES", closes)
+
 
 QuestionKind = Literal["single", "multi", "scale", "nps", "yesno", "number", "text"]
 TEXT_LIMIT = 4000

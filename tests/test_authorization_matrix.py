@@ -77,6 +77,7 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("ev:1:qr", "coordinator"),
         (f"ev:1:mk{member}", "coordinator"),
         (f"ev:1:mk{member}p0", "coordinator"),
+        (f"ev:1:un{member}p0", "coordinator"),
         ("ev:1:ck0", "coordinator"),
         ("ev:1:cp1", "coordinator"),
         ("sa:csv:1", "coordinator"),

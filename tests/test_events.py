@@ -344,6 +344,15 @@ async def test_editing_details_tells_who_answered_and_more_seats_promote_the_wai
     actions = [r[0] for r in await db.fetchall("SELECT action FROM audit_log ORDER BY id")]
     assert actions == ["event.publish", "event.edit", "event.capacity"]
 
+    await cora.send(f"/start ev_{event_id}")  # fewer seats: nobody loses theirs, but…
+    await cora.tap("✏️ Editar")
+    await cora.tap("Cupo")
+    await cora.send("1")
+    await p1.tap("❌ No puedo")  # …a seat freed above the new capacity goes to nobody
+    waiting = "SELECT count(*) FROM rsvps WHERE answer = 'waitlisted'"
+    assert await db.fetchval(waiting) == 1
+    assert await db.fetchval("SELECT count(*) FROM rsvps WHERE answer = 'going'") == 1
+
 
 async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
     db = harness.db
@@ -386,6 +395,9 @@ async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
         "📍 Ana López ↩",
         "📍 Beto Ruiz ↩",
     ]
+    beto = await db.fetchval("SELECT id FROM members WHERE telegram_user_id = 102")
+    replies = await cora.tap_data(f"ev:{event_id}:mk{beto}p0")  # a stale list's button again
+    assert "2 de 2 presentes" in replies.messages[-1].text  # still checked in: never undone
     replies = await cora.tap("📍 Beto Ruiz ↩")  # a tap by mistake, undone
     assert "1 de 2 presentes" in replies.messages[-1].text
     await cora.tap("☑️ Beto Ruiz")
@@ -546,3 +558,18 @@ async def test_coordinators_find_events_by_date_and_number(harness: Harness) -> 
     member = harness.person(user_id=101)
     replies = await member.send("/events")
     assert "#" not in replies.text  # numbers are for coordinators
+
+
+async def test_numbers_that_are_not_ascii_digits_are_refused_not_a_crash(
+    harness: Harness,
+) -> None:
+    await add_member(harness.db, 101)
+    cora = await _coordinator(harness)
+    event_id = await _create(harness, cora)
+    replies = await cora.send("/attendees ²")
+    assert "No encontré ese evento." in replies.text
+    await cora.send(f"/start ev_{event_id}")
+    await cora.tap("✏️ Editar")
+    await cora.tap("Cupo")
+    replies = await cora.send("①")
+    assert "Escribe un número entero de lugares" in replies.text

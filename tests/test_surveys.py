@@ -626,6 +626,15 @@ questions:
         delivered = await harness.drain()
         polls = [c for c in delivered.calls if c.method == "sendPoll"]
         assert [(c.chat_id, c.params.get("message_thread_id")) for c in polls] == [(community, 7)]
+        talent_poll = await harness.db.fetchval(
+            "SELECT poll_id FROM survey_polls WHERE survey_id = 2"
+        )
+        outsider = {"id": 101, "is_bot": False, "first_name": "X"}  # follows Innovation only
+        vote = {"poll_id": talent_poll, "user": outsider, "option_ids": [0]}
+        await harness.feed({"poll_answer": {**vote, "option_persistent_ids": ["x"]}})
+        counted = "SELECT count(*) FROM survey_answers a JOIN survey_questions q"
+        counted += " ON q.id = a.question_id WHERE q.survey_id = 2"
+        assert await harness.db.fetchval(counted) == 0  # not in that survey's audience
     finally:
         await harness.stop()
         harness.close()
@@ -635,7 +644,7 @@ def test_numbers_are_read_as_typed_in_mexico() -> None:
     from handlers.surveys import read_number
 
     cases = {"1,200": 1200, "1 200": 1200, "12,500.5": 12500.5, "12.5": 12.5, "12,5": 12.5}
-    cases |= {"-3": -3, "7": 7, "1,20": 1.2}
+    cases |= {"-3": -3, "7": 7, "1,20": 1.2, "0,500": 0.5}
     assert {text: read_number(text) for text in cases} == cases
     assert [read_number(t) for t in ("mil", "1,2,3", "1.200.000", "")] == [None] * 4
 
@@ -648,9 +657,12 @@ async def test_members_who_join_after_the_launch_can_answer(harness: Harness) ->
     await _send_file(harness, cora, "t.yaml", talent.format(anonymous="false"))
     await cora.tap("🚀 Lanzar")
     await add_member(harness.db, 150, axes=("innovation",))  # approved after both launches
+    await add_member(harness.db, 151, axes=("talent",), muted=("talent",))
     newcomer = harness.person(user_id=150)
     replies = await newcomer.send("/surveys")
     assert "Pulso del clúster" in replies.text and "Pulso de talento" not in replies.text
+    replies = await harness.person(user_id=151).send("/surveys")  # muted, still a follower
+    assert "Pulso de talento" in replies.text
     replies = await newcomer.tap("▶️ Empezar")
     assert "¿Tu empresa tiene becarios?" in replies.text
     replies = await newcomer.tap_data(f"sv:{survey_id + 1}:0:start")  # not in its audience
@@ -661,11 +673,13 @@ async def test_the_example_file_goes_back_as_a_survey_with_every_question_previe
     harness: Harness,
 ) -> None:
     cora = await _coordinator(harness)
+    harness.clock.advance(days=40)  # the example closes two weeks after it is handed out
     await cora.send("/newsurvey")
     replies = await cora.tap("📄 Archivo de ejemplo")
     document = replies.last
     name, content = document.files["document"]
     assert name == "encuesta-ejemplo.yaml" and "• audience: everyone, {axis:" in document.text
+    assert b"closes: 2027-01-17 18:00" in content
     replies = await _send_file(harness, cora, name, content.decode())
     summary = next(t for t in replies.texts if t.startswith("📋 Todas las preguntas"))
     assert (

@@ -275,21 +275,24 @@ class EventRepository:
     async def answer(
         self, event: Event, member_id: int, answer: Answer, now: datetime
     ) -> RsvpResult:
-        """Store an answer; Going beyond capacity waits; a freed seat goes to the first waiting."""
+        """Store an answer; Going beyond capacity waits; a freed seat goes to the first waiting.
+
+        The capacity and the count are read inside the transaction (a coordinator may have
+        just changed the capacity): a seat is given only while fewer than capacity are going.
+        """
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
+            ((capacity,),) = await conn.execute_fetchall(
+                "SELECT capacity FROM events WHERE id = ?", (event.id,)
+            )
             before = await self.db.fetchval(
                 "SELECT answer FROM rsvps WHERE event_id = ? AND member_id = ?",
                 (event.id, member_id),
             )
             stored: Answer = answer
-            if answer == "going" and before not in ("going",) and event.capacity is not None:
-                going = await self.db.fetchval(
-                    "SELECT count(*) FROM rsvps WHERE event_id = ? AND answer = 'going'",
-                    (event.id,),
-                )
-                if int(going) >= event.capacity:
-                    stored = "waitlisted"
+            full = capacity is not None and await self._going(event.id) >= capacity
+            if answer == "going" and before != "going" and full:
+                stored = "waitlisted"
             if before == stored:
                 return RsvpResult(stored, None)
             keep_place = before == "waitlisted" and stored == "waitlisted"
@@ -300,7 +303,8 @@ class EventRepository:
                 (event.id, member_id, stored, stamp, keep_place),
             )
             promoted = None
-            if before == "going" and stored != "going" and event.capacity is not None:
+            freed = before == "going" and stored != "going" and capacity is not None
+            if freed and await self._going(event.id) < capacity:
                 first = await self.db.fetchval(
                     "SELECT member_id FROM rsvps WHERE event_id = ? AND answer = 'waitlisted'"
                     " ORDER BY answered_at, member_id LIMIT 1",
@@ -314,6 +318,13 @@ class EventRepository:
                     )
                     promoted = int(first)
             return RsvpResult(stored, promoted)
+
+    async def _going(self, event_id: int) -> int:
+        """How many are going (inside a transaction: counting what it wrote)."""
+        value = await self.db.fetchval(
+            "SELECT count(*) FROM rsvps WHERE event_id = ? AND answer = 'going'", (event_id,)
+        )
+        return int(value or 0)
 
     # --- attendance --------------------------------------------------------------------
 
