@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -79,3 +80,10 @@ async def set_personal_menu(
     except TelegramError:
         return False
     return True
+
+
+async def clear_personal_menu(bot: ExtBot[None], chat_id: int) -> None:
+    """Back to the menu everyone sees (after /forget): no staff commands left behind."""
+    with contextlib.suppress(TelegramError):
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+

@@ -9,6 +9,7 @@ the members of those axes.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -18,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -34,7 +36,7 @@ from bot.i18n import Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
 from bot.sender import visible_length
 from bot.when import WhenProblem, parse_local, show, show_short
-from handlers import menu
+from handlers import forms, menu
 from handlers.events import picker_label
 from storage.audience import Audience, count
 
@@ -759,15 +761,23 @@ async def cancel_scheduled(update: Update, context: Ctx) -> None:
     _ = context.t
     now = context.now()
     if not await outbox.cancel_scheduled(broadcast_id, now):
-        await query.answer(
-            _.label("It has already gone out; it cannot be cancelled."), show_alert=True
+        current = await outbox.figures(broadcast_id)
+        reason = (
+            _.label("It is already cancelled.")
+            if current is not None and current.status == "cancelled"
+            else _.label("It has already gone out; it cannot be cancelled.")
         )
+        await query.answer(reason, show_alert=True)
+        with contextlib.suppress(TelegramError):  # its button goes: it can do nothing now
+            await query.edit_message_reply_markup(None)
         return
     member = context.member
     await context.services.repos.audit.record(
         now, member.id if member else None, "broadcast.cancel", "broadcast", broadcast_id
     )
     await query.answer(_.label("Cancelled."))
+    with contextlib.suppress(TelegramError):  # the list's cancel buttons are stale now
+        await query.edit_message_reply_markup(None)
     await context.bot.send_message(
         _chat_id(update),
         _("✖ Broadcast #{number} is cancelled; nobody will get it.", number=broadcast_id),
@@ -787,7 +797,7 @@ def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, 
         CallbackQueryHandler(cancel, _cb("x")),
         CommandHandler("broadcast", busy),
         MessageHandler(~filters.COMMAND, wrong_input),
-        CallbackQueryHandler(wrong_input),
+        CallbackQueryHandler(wrong_input, forms.not_everywhere_button),
     ]
 
 
@@ -799,7 +809,7 @@ def conversation() -> ConversationHandler[Ctx]:
             MessageHandler(text | filters.PHOTO | filters.Document.ALL, composed),
             CommandHandler("broadcast", busy),
             MessageHandler(~filters.COMMAND, wrong_kind),
-            CallbackQueryHandler(wrong_input),
+            CallbackQueryHandler(wrong_input, forms.not_everywhere_button),
         ],
         AUDIENCE: _step(
             CallbackQueryHandler(

@@ -13,7 +13,8 @@ from bot import callbacks
 from bot.context import Ctx
 
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
-PREVIEW_BUTTONS = ("ev:0:", "sv:0:")  # a card or question shown before it exists has id 0
+PREVIEW_BUTTONS = ("ev:0:", "sv:0:")
+EVERYWHERE_BUTTONS = ("lang:",)  # a card or question shown before it exists has id 0
 
 
 async def wrong_input(update: Update, context: Ctx) -> None:
@@ -62,8 +63,14 @@ def step(
         *handlers,
         *tail,
         MessageHandler(~filters.COMMAND, wrong_input),
-        CallbackQueryHandler(wrong_input),
+        CallbackQueryHandler(wrong_input, not_everywhere_button),
     ]
+
+
+def not_everywhere_button(data: object) -> bool:
+    """The buttons that work in the middle of a form too (the language picker of
+    /language) are left to their own handlers; every other one is the form's business."""
+    return not str(data).startswith(EVERYWHERE_BUTTONS)
 
 
 def draft(context: Ctx, key: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from telegram import (
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
+from bot.commands import clear_personal_menu
 from bot.context import Ctx
 from bot.privacy import full_notice
 from handlers.signup import member_summary
@@ -96,6 +97,7 @@ async def forget_answer(update: Update, context: Ctx) -> None:
     context.user_data.clear()
     context.member, context.role = None, "stranger"
     await query.edit_message_text(_("🗑 Your personal data was deleted."))
+    await clear_personal_menu(context.bot, _chat_id(update))
     await context.bot.send_message(
         _chat_id(update),
         _("Goodbye! If you want to come back, send /start at any time."),

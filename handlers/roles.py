@@ -89,16 +89,9 @@ async def _offer(update: Update, context: Ctx, member: Member, action: str) -> N
     """The choices for one person: roles to promote to, or the demotion to confirm."""
     _ = context.t
     now = await _role_text(context, member, _)
+    if await _configured_admin(update, context, member):
+        return
     if action == "d":
-        if member.telegram_user_id in context.services.settings.admin_ids:
-            await context.bot.send_message(
-                _chat_id(update),
-                _(
-                    "{name} is an administrator by configuration (ADMIN_IDS); change it there.",
-                    name=member.full_name,
-                ),
-            )
-            return
         text = _("Make {name} ({role}) a member again?", name=member.full_name, role=now)
         rows = [
             [
@@ -124,6 +117,21 @@ async def _offer(update: Update, context: Ctx, member: Member, action: str) -> N
         rows.append([_button(_.label("👑 Administrator"), "c", member.id, "a", 0)])
         rows.append([_button(_.label("Cancel"), "no")])
     await context.bot.send_message(_chat_id(update), text, reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def _configured_admin(update: Update, context: Ctx, member: Member) -> bool:
+    """Admins from ADMIN_IDS keep that role whatever is stored: changing it here would only
+    take effect (unexpectedly) once the setting changes, so it is refused and explained."""
+    if member.telegram_user_id not in context.services.settings.admin_ids:
+        return False
+    await context.bot.send_message(
+        _chat_id(update),
+        context.t(
+            "{name} is an administrator by configuration (ADMIN_IDS); change it there.",
+            name=member.full_name,
+        ),
+    )
+    return True
 
 
 async def picked(update: Update, context: Ctx) -> None:
@@ -209,6 +217,9 @@ async def confirmed(update: Update, context: Ctx) -> None:
     await query.answer()
     if member is None or member.status != "active":
         await query.edit_message_text(_("That person is no longer an active member."))
+        return
+    if await _configured_admin(update, context, member):
+        await query.edit_message_reply_markup(None)
         return
     role = {"c": "coordinator", "a": "admin", "m": "member"}[role_code]
     scope = await _new_scope(context, member, role, int(axis))

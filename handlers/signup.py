@@ -39,7 +39,7 @@ from bot.i18n import N_, Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
 from bot.privacy import PRIVACY_VERSION
 from bot.roles import effective_role
-from handlers import menu
+from handlers import forms, menu
 from handlers.language import LANGUAGE_NAMES
 from storage.models import Member
 
@@ -848,7 +848,7 @@ def _step(
         *handlers,
         CommandHandler("start", _again(step)),
         MessageHandler(~filters.COMMAND, _wrong_input(step)),
-        CallbackQueryHandler(_wrong_input(step)),
+        CallbackQueryHandler(_wrong_input(step), forms.not_everywhere_button),
     ]
 
 

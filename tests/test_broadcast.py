@@ -287,8 +287,8 @@ async def test_a_scheduled_broadcast_can_be_cancelled_from_the_list(harness: Har
     assert "quedó cancelado" in replies.text
     harness.clock.advance(days=2)
     assert (await harness.drain()).calls == []
-    replies = await cora.tap("✖ Cancelar #1")
-    assert replies.alerts[-1] == "Ya se envió; no se puede cancelar."
+    replies = await cora.tap_data("bl:x:1")  # the list's button again (it is gone from it)
+    assert replies.alerts[-1] == "Ya está cancelado."
     assert (
         await harness.db.fetchval(
             "SELECT count(*) FROM audit_log WHERE action = 'broadcast.cancel'"

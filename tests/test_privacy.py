@@ -65,7 +65,19 @@ async def test_forget_leaves_no_personal_data_anywhere(harness: Harness) -> None
         " VALUES (1, ?, 'going', '2026-11-24T16:00:00Z')",
         (member,),
     )
-    secrets = ("Ana López", "ana.lopez@continental.com", "+524491234567", "4242")
+    await harness.db.execute("INSERT INTO surveys (title, status) VALUES ('Pulso', 'open')")
+    await harness.db.execute(
+        "INSERT INTO survey_questions (survey_id, position, kind, text) VALUES (1, 1, 'text', '?')"
+    )
+    response = await harness.db.execute(
+        "INSERT INTO survey_responses (survey_id, member_id, complete) VALUES (1, ?, 1)", (member,)
+    )
+    await harness.db.execute(  # a named free-text answer can say who wrote it
+        "INSERT INTO survey_answers (response_id, question_id, value_text)"
+        " VALUES (?, 1, 'Soy Ana, de calidad en Continental')",
+        (response,),
+    )
+    secrets = ("Ana López", "ana.lopez@continental.com", "+524491234567", "4242", "Soy Ana")
 
     replies = await ana.send("/forget")
     assert "¿Borrar tus datos personales?" in replies.text
@@ -75,6 +87,7 @@ async def test_forget_leaves_no_personal_data_anywhere(harness: Harness) -> None
     replies = await ana.tap("🗑 Sí, borrar mis datos")
     assert "Tus datos personales fueron borrados." in replies.text
     assert replies.last.markup == {"remove_keyboard": True}
+    assert any(c.method == "deleteMyCommands" for c in replies.calls)  # no staff menu left
 
     everything = await _every_value(harness)
     for secret in secrets:

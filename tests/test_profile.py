@@ -124,3 +124,16 @@ async def test_phone_edit_keeps_or_deletes_the_number_and_brings_the_menu_back(
     assert replies.texts[0] == "🗑 Tu número de teléfono se borró."
     assert "📅 Eventos" in replies.messages[0].keyboard_labels
     assert await harness.db.fetchval(phone) is None
+
+
+async def test_the_language_can_change_in_the_middle_of_a_form(harness: Harness) -> None:
+    await add_member(harness.db, 800, role="coordinator")
+    cora = harness.person(user_id=800)
+    await cora.send("/broadcast")
+    await cora.send("/language")
+    replies = await cora.tap("English")
+    assert "I will talk to you in English" in replies.text
+    language = "SELECT language FROM members WHERE telegram_user_id = 800"
+    assert await harness.db.fetchval(language) == "en"
+    replies = await cora.send("The assembly is on Thursday.")  # the form goes on, in English
+    assert "Who should receive it?" in replies.text

@@ -77,6 +77,13 @@ async def test_demote_and_admin_ids_are_kept(harness: Harness) -> None:
     await harness.db.execute("UPDATE members SET role = 'admin' WHERE telegram_user_id = 900")
     replies = await admin.send("/demote ada")
     assert "es administrador por configuración (ADMIN_IDS)" in replies.text
+    replies = await admin.send("/promote ada")  # nor is a configured admin promoted
+    assert "es administrador por configuración (ADMIN_IDS)" in replies.text
+    assert replies.last.inline_buttons == []
+    ada = await harness.db.fetchval("SELECT id FROM members WHERE telegram_user_id = 900")
+    replies = await admin.tap_data(f"rl:ok:{ada}:c:1")  # a forged confirmation: refused too
+    assert "es administrador por configuración (ADMIN_IDS)" in replies.text
+    assert await harness.db.fetchval("SELECT role FROM members WHERE id = ?", (ada,)) == "admin"
 
 
 async def test_only_admins_promote_and_buttons_recheck(harness: Harness) -> None:

@@ -363,11 +363,12 @@ class MemberRepository:
         """Delete the member's personal data (cancellation right).
 
         The member row and everything hanging from it go (axes, groups, RSVPs,
-        attendance, survey participation and drafts). Non-anonymous survey
-        responses stay as anonymous ones (member_id set to NULL by the foreign
-        key); anonymous answers were never linked. Deliveries keep their counts
-        but lose the chat id; pending ones are dropped. The audit log records the
-        fact with no link to the person.
+        attendance, survey participation and drafts), and so do the survey answers
+        given with their name (free text may say who they are; results stay
+        consistent: participation and answers go together). Anonymous answers were
+        never linked and stay. Deliveries keep their counts but lose the chat id;
+        pending ones are dropped. The audit log records the fact with no link to the
+        person.
         """
         async with self.db.transaction() as conn:
             await conn.execute(
@@ -377,9 +378,7 @@ class MemberRepository:
                 "UPDATE deliveries SET chat_id = NULL, member_id = NULL WHERE member_id = ?",
                 (member_id,),
             )
-            await conn.execute(
-                "UPDATE survey_responses SET submitted_on = NULL WHERE member_id = ?", (member_id,)
-            )
+            await conn.execute("DELETE FROM survey_responses WHERE member_id = ?", (member_id,))
             await conn.execute("DELETE FROM members WHERE id = ?", (member_id,))
             await conn.execute(
                 "INSERT INTO audit_log (at, actor_id, action, target_kind, details)"
