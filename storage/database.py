@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import unicodedata
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -40,6 +41,21 @@ Params = Sequence[Any] | dict[str, Any]
 _inside: contextvars.ContextVar[Database | None] = contextvars.ContextVar(
     "clia_db_inside", default=None
 )
+
+
+def fold(text: object) -> str | None:
+    """Text as people search it: no accents, no case ("frio" finds "Frío Express"). Registered
+    in SQLite as `fold(x)`; phones often type without accents."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') for names containing the folded text."""
+    folded = fold(text) or ""
+    return "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class _Batch:
@@ -74,6 +90,7 @@ class Database:
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
+        await conn.create_function("fold", 1, fold, deterministic=True)
         for pragma in _PRAGMAS:
             await conn.execute(pragma)
         return conn

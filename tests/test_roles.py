@@ -11,15 +11,15 @@ from tests.harness import Harness
 
 
 async def test_promote_to_an_axis_with_confirmation(harness: Harness) -> None:
-    mario = await add_member(harness.db, 501, full_name="Mario Ruiz")
+    mario = await add_member(harness.db, 501, full_name="Mario Ruíz")
     admin = harness.person(user_id=900)
-    replies = await admin.send("/promote mario")
-    assert "¿Qué debe ser Mario Ruiz? Ahora: miembro." in replies.text
+    replies = await admin.send("/promote mario ruiz")  # accents and case do not matter
+    assert "¿Qué debe ser Mario Ruíz? Ahora: miembro." in replies.text
     replies = await admin.tap("🛠 Coordinador: 🎓 Talento")
-    assert "¿Convertir a Mario Ruiz en coordinador de 🎓 Talento?" in replies.text
+    assert "¿Convertir a Mario Ruíz en coordinador de 🎓 Talento?" in replies.text
     assert await harness.db.fetchval("SELECT role FROM members WHERE id = ?", (mario,)) == "member"
     replies = await admin.tap("✅ Confirmar")
-    assert "✅ Mario Ruiz ahora es coordinador de 🎓 Talento." in replies.text
+    assert "✅ Mario Ruíz ahora es coordinador de 🎓 Talento." in replies.text
     told = next(c for c in replies.messages if c.chat_id == 501)
     assert "Tu rol en el bot de CLIA ahora es: coordinador de 🎓 Talento" in told.text
     assert "pending" in harness.api.menu("chat", 501)  # their menu shows the new commands

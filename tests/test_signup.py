@@ -283,6 +283,10 @@ async def test_organizations_can_be_searched_paged_and_added(harness: Harness) -
     assert replies.last.button_labels[0] == "Lobo 10 & Company"  # page 2 of 3
     replies = await ana.send("conti")
     assert replies.last.button_labels[0] == "Continental"
+    replies = await ana.send("FRIO")  # typed on a phone: no accent, any case
+    assert replies.last.button_labels[0] == "Frío Express"
+    replies = await ana.send("tecnologico")
+    assert replies.last.button_labels[0] == "Tecnológico de Monterrey"
     replies = await ana.send("Troqueles Calvillo")
     assert "No encontré ninguna organización llamada «Troqueles Calvillo»" in replies.text
     replies = await ana.tap("➕ Agregar «Troqueles Calvillo»")

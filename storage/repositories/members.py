@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from storage.database import Database
+from storage.database import Database, like_pattern
 from storage.models import Member, MemberStatus, Sector, to_db_time
 
 _COLUMNS = (
@@ -389,13 +389,14 @@ class MemberRepository:
     # --- roles ---------------------------------------------------------------------
 
     async def search(self, text: str, *, staff_only: bool = False) -> list[Member]:
-        """Active members whose name contains the text (for /promote, /demote)."""
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        """Active members whose name contains the text, whatever the accents and case
+        (for /promote, /demote)."""
         staff = " AND role IN ('coordinator', 'admin')" if staff_only else ""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM members WHERE status = 'active'"
-            f" AND full_name LIKE ? ESCAPE '\\'{staff} ORDER BY full_name COLLATE NOCASE LIMIT 10",
-            (pattern,),
+            f" AND fold(full_name) LIKE ? ESCAPE '\\'{staff}"
+            " ORDER BY full_name COLLATE NOCASE LIMIT 10",
+            (like_pattern(text),),
         )
         return [Member(**dict(r)) for r in rows]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.database import Database
+from storage.database import Database, fold, like_pattern
 from storage.models import Axis, Organization, Sector
 
 
@@ -40,25 +40,29 @@ class ReferenceRepository:
 
     async def find_organizations(self, text: str) -> list[Organization]:
         """Organizations whose name equals or contains the text, exact match first."""
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = await self.db.fetchall(
             "SELECT id, name, sector, is_founding FROM organizations"
-            " WHERE name LIKE ? ESCAPE '\\'"
-            " ORDER BY name = ? COLLATE NOCASE DESC, name COLLATE NOCASE LIMIT 10",
-            (pattern, text),
+            " WHERE fold(name) LIKE ? ESCAPE '\\'"
+            " ORDER BY fold(name) = ? DESC, name COLLATE NOCASE LIMIT 10",
+            (like_pattern(text), fold(text)),
         )
         return [Organization(**dict(r)) for r in rows]
 
     async def add_organization(self, name: str, sector: Sector) -> Organization:
-        """A new organization typed by a member; an existing one of that name is reused."""
+        """A new organization typed by a member; an existing one of that name (whatever the
+        accents and case) is reused."""
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO organizations (name, sector) VALUES (?, ?)"
-                " ON CONFLICT (name) DO NOTHING",
-                (name, sector),
+            row = await self.db.fetchone(  # "Frio express" is "Frío Express"
+                "SELECT id, name, sector, is_founding FROM organizations WHERE fold(name) = ?",
+                (fold(name),),
             )
-            row = await self.db.fetchone(
-                "SELECT id, name, sector, is_founding FROM organizations WHERE name = ?", (name,)
-            )
+            if row is None:
+                await conn.execute(
+                    "INSERT INTO organizations (name, sector) VALUES (?, ?)", (name, sector)
+                )
+                row = await self.db.fetchone(
+                    "SELECT id, name, sector, is_founding FROM organizations WHERE name = ?",
+                    (name,),
+                )
         assert row is not None
         return Organization(**dict(row))
