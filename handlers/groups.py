@@ -21,14 +21,16 @@ async def _view(context: Ctx, member_id: int) -> tuple[str, InlineKeyboardMarkup
         return _("There are no working groups yet."), None
     lines = [_("👥 <b>Working groups</b>\nTap one to join or leave it.")]
     rows = []
+    axes = {g.axis_code: axis_name(_, g.axis_code) for g in groups}
     for group in groups:
         joined = group.id in mine
         lines.append(
-            _(
+            _._n(
+                "• {name} ({axis}) — {count} member",
                 "• {name} ({axis}) — {count} members",
+                group.members,
                 name=group.name,
-                axis=axis_name(_, group.axis_code),
-                count=group.members,
+                axis=axes[group.axis_code],
             )
             + (" ✓" if joined else "")
         )

@@ -1053,7 +1053,12 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
         )
         context.services.outbox_sender.wake()
         await query.answer(
-            _.label("🔔 Reminder on its way to {count} members.", count=count), show_alert=True
+            _._n(  # plain text: no HTML in it, and the count needs no escaping
+                "🔔 Reminder on its way to {count} member.",
+                "🔔 Reminder on its way to {count} members.",
+                count,
+            ),
+            show_alert=True,
         )
         return None
     if action == "remat":

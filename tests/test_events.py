@@ -455,7 +455,7 @@ async def test_groups_join_and_leave(harness: Harness) -> None:
     assert "Electromovilidad (💡 Innovación) — 0 miembros" in replies.text
     replies = await member.tap("➕ Unirme a Electromovilidad")
     assert replies.alerts == ["Te uniste a Electromovilidad."]
-    assert "— 1 miembros ✓" in replies.text
+    assert "— 1 miembro ✓" in replies.text
     await member.tap("✓ Salir de Electromovilidad")
     assert await harness.db.fetchval("SELECT count(*) FROM working_group_members") == 0
     cora = await _coordinator(harness)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from storage.database import Database
+from storage.database import Database, fold
 from storage.models import from_db_time, to_db_time
 
 Answer = Literal["going", "maybe", "declined", "waitlisted"]
@@ -404,17 +404,21 @@ class EventRepository:
     async def create_group(
         self, axis_id: int, name: str, created_by: int | None, now: datetime
     ) -> int | None:
-        """None when the axis already has a group of that name."""
-        existing = await self.db.fetchval(
-            "SELECT id FROM working_groups WHERE axis_id = ? AND name = ?", (axis_id, name)
-        )
-        if existing is not None:
-            return None
-        return await self.db.execute(
-            "INSERT INTO working_groups (axis_id, name, created_by, created_at)"
-            " VALUES (?, ?, ?, ?)",
-            (axis_id, name, created_by, to_db_time(now)),
-        )
+        """None when the axis already has a group of that name (whatever the accents and
+        case: "exportacion a asia" is "Exportación a Asia")."""
+        async with self.db.transaction() as conn:
+            existing = await self.db.fetchval(
+                "SELECT id FROM working_groups WHERE axis_id = ? AND fold(name) = ?",
+                (axis_id, fold(name)),
+            )
+            if existing is not None:
+                return None
+            cursor = await conn.execute(
+                "INSERT INTO working_groups (axis_id, name, created_by, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (axis_id, name, created_by, to_db_time(now)),
+            )
+            return int(cursor.lastrowid or 0)
 
     async def join(self, group_id: int, member_id: int, now: datetime) -> None:
         await self.db.execute(
