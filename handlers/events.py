@@ -176,10 +176,11 @@ def card_buttons(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def picker_label(t: Translator, event: Target, tz: ZoneInfo) -> str:
+def picker_label(t: Translator, event: Target | Event, tz: ZoneInfo) -> str:
     """An event on a button: its date first, so the meetings of a series can be told apart."""
     assert event.starts_at is not None
-    return f"{show_short(event.starts_at, tz=tz, language=t.language)} · {event.name}"[:64]
+    title = event.name if isinstance(event, Target) else event.title
+    return f"{show_short(event.starts_at, tz=tz, language=t.language)} · {title}"[:64]
 
 
 def _cb(event_id: int, action: str) -> str:
@@ -418,7 +419,8 @@ async def list_events(update: Update, context: Ctx) -> None:
             else _("• {when}: {title}", when=when, title=event.title)
         )
         lines.append(line + mark)
-        rows.append([InlineKeyboardButton(event.title[:60], callback_data=_cb(event.id, "open"))])
+        label = picker_label(_, event, tz)
+        rows.append([InlineKeyboardButton(label, callback_data=_cb(event.id, "open"))])
     if not found:
         lines.append(_("Nothing planned yet. I will tell you when something is published."))
     if not everything:
@@ -450,7 +452,8 @@ async def my_events(update: Update, context: Ctx) -> None:
         lines.append(
             _("• {when}: {title}", when=when, title=event.title) + f" — {answer_label(_, answer)}"
         )
-        rows.append([InlineKeyboardButton(event.title[:60], callback_data=_cb(event.id, "open"))])
+        label = picker_label(_, event, tz)
+        rows.append([InlineKeyboardButton(label, callback_data=_cb(event.id, "open"))])
     if not found:
         lines.append(
             _("You have not said Going or Maybe to any upcoming event. /events shows them.")

@@ -69,13 +69,15 @@ class PagePerson:
     async def share_contact(self) -> None:
         await self._post("contact")
 
-    async def tap(self, label: str) -> None:
-        """Tap the newest inline button with this label, as a finger on the page would."""
+    async def tap(self, label: str, *, ending: bool = False) -> None:
+        """Tap the newest inline button with this label (or whose label ends with it, for
+        buttons that start with a date), as a finger on the page would."""
         messages = (await self.state())["messages"]
         for message in reversed(messages):
             for row in message.get("reply_markup", {}).get("inline_keyboard", []):
                 for button in row:
-                    if button["text"] == label:
+                    text = button["text"]
+                    if text == label or (ending and text.endswith(label)):
                         await self._post(
                             "tap",
                             chat=message["chat"]["id"],

@@ -92,7 +92,7 @@ async def test_rsvp_and_survey_answer_over_http(tmp_path: Path) -> None:
         ana = PagePerson(sandbox, client, 20003)  # a demo member of Innovation
         await ana.send("/events")
         await ana.wait_for_text("Próximos eventos para ti")
-        await ana.tap("Foro de Innovación Automotriz 2026")
+        await ana.tap("· Foro de Innovación Automotriz 2026", ending=True)  # after its date
         await ana.wait_for_text("Tu respuesta: ✅ Asistiré")
         await ana.tap("🤔 Tal vez")
         await ana.wait_for_text("Tu respuesta: 🤔 Tal vez")
