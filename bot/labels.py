@@ -29,6 +29,36 @@ STATUS_NAMES: dict[str, str] = {
 }
 
 
+ACTION_NAMES: dict[str, str] = {  # the audit log's actions, as admins read them
+    "member_approved": N_("approved an application"),
+    "member_rejected": N_("rejected an application"),
+    "member_forgotten": N_("a member deleted their data"),
+    "role_changed": N_("changed a role"),
+    "invitation_created": N_("created an invitation"),
+    "broadcast.send": N_("sent an announcement"),
+    "broadcast.schedule": N_("scheduled an announcement"),
+    "broadcast.cancel": N_("cancelled an announcement"),
+    "event.publish": N_("published an event"),
+    "event.move": N_("moved an event"),
+    "event.place": N_("changed an event's place"),
+    "event.edit": N_("edited an event"),
+    "event.capacity": N_("changed an event's capacity"),
+    "event.cancel": N_("cancelled an event"),
+    "event.check_in": N_("checked someone in"),
+    "event.check_in_undone": N_("undid a check-in"),
+    "group.create": N_("created a working group"),
+    "topic.bind": N_("bound a topic to an axis"),
+    "survey.launch": N_("launched a survey"),
+    "survey.remind": N_("sent a survey reminder"),
+    "survey.export": N_("exported survey answers"),
+    "survey.close": N_("closed a survey"),
+}
+
+
+def action_name(t: Translator, code: str) -> str:
+    return t.label(ACTION_NAMES.get(code, code))
+
+
 def axis_name(t: Translator, code: str) -> str:
     return t.label(AXIS_NAMES.get(code, code))
 

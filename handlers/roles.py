@@ -15,7 +15,7 @@ from bot.auth import allowed
 from bot.commands import set_personal_menu
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.labels import axis_name
+from bot.labels import action_name, axis_name
 from bot.roles import effective_role
 from storage.models import Member, from_db_time
 
@@ -291,14 +291,14 @@ async def audit(update: Update, context: Ctx) -> None:
         return
     lines = [_("<b>Latest actions</b> (local time)")]
     for entry in entries:
-        target = f"{entry['target_kind']} #{entry['target_id']}" if entry["target_kind"] else ""
+        number = f" #{entry['target_id']}" if entry["target_id"] is not None else ""
         lines.append(
             _(
-                "{at} · {actor} · {action} {target}",
+                "{at} · {actor} · {action}{number}",
                 at=_local(context, str(entry["at"])),
                 actor=entry["actor"] or _.label("(system or forgotten)"),
-                action=entry["action"],
-                target=target,
+                action=action_name(_, str(entry["action"])),
+                number=number,
             )
         )
     markup = InlineKeyboardMarkup([[_button(_.label("⬇️ Whole log as CSV"), "csv")]])

@@ -106,7 +106,7 @@ async def test_audit_log_in_chat_and_as_csv(harness: Harness) -> None:
     await admin.tap("✅ Confirmar")
     replies = await admin.send("/audit")
     assert "Últimas acciones" in replies.text
-    assert "2026-11-24 10:00 · (sistema o persona borrada) · role_changed member #1" in replies.text
+    assert "2026-11-24 10:00 · (sistema o persona borrada) · cambió un rol #1" in replies.text
     replies = await admin.tap("⬇️ Bitácora completa en CSV")
     name, content = replies.last.files["document"]
     rows = list(csv.DictReader(io.StringIO(content.decode())))
@@ -131,3 +131,27 @@ async def test_an_admin_by_configuration_signs_up_like_anyone(harness: Harness) 
         ]
     assert "¡Bienvenido(a) a CLIA" in (await admin.send("/start")).text
     assert "Para administradores" in (await admin.send("/help")).text
+
+
+def test_every_audited_action_has_a_name_admins_can_read() -> None:
+    import ast
+    from pathlib import Path
+
+    from bot.labels import ACTION_NAMES
+
+    recorded: set[str] = set()
+    root = Path(__file__).resolve().parent.parent
+    for source in [
+        *root.glob("handlers/*.py"),
+        *root.glob("bot/*.py"),
+        *root.glob("storage/**/*.py"),
+    ]:
+        for node in ast.walk(ast.parse(source.read_text())):
+            call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if call and node.func.attr == "record" and len(node.args) >= 3:  # type: ignore[attr-defined]
+                action = node.args[2]  # type: ignore[attr-defined]
+                choices = (
+                    [action.body, action.orelse] if isinstance(action, ast.IfExp) else [action]
+                )
+                recorded |= {c.value for c in choices if isinstance(c, ast.Constant)}
+    assert len(recorded) > 15 and recorded <= set(ACTION_NAMES)
