@@ -86,4 +86,3 @@ async def clear_personal_menu(bot: ExtBot[None], chat_id: int) -> None:
     """Back to the menu everyone sees (after /forget): no staff commands left behind."""
     with contextlib.suppress(TelegramError):
         await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
-

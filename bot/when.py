@@ -34,6 +34,7 @@ class WhenProblem:
 
 
 EXAMPLES = "28/11 18:00, 28/11/2026 18:00, 2026-11-28 18:00"
+FURTHEST_DAYS = 366  # events, closings and schedules: within a year (2099 is a typo)
 
 
 def parse_local(
@@ -63,12 +64,25 @@ def parse_local(
     year = int(year_text) if year_text else local_now.year
     if year_text and len(year_text) == 2:
         year += 2000
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return WhenProblem(
+            N_(
+                "That time does not exist (hours 0–23, minutes 0–59). "
+                "Write it like this: {examples}"
+            ),
+            {"examples": EXAMPLES},
+        )
     try:
         moment = datetime(year, int(match["month"]), int(match["day"]), hour, minute, tzinfo=tz)
     except ValueError:
         return WhenProblem(
             N_("That date does not exist. Write it like this: {examples}"),
             {"examples": EXAMPLES},
+        )
+    if moment > local_now + timedelta(days=FURTHEST_DAYS):
+        return WhenProblem(
+            N_("That is more than a year away. Please give a date within the next twelve months."),
+            {},
         )
     if not year_text and moment < local_now - timedelta(days=1):
         moment = moment.replace(year=year + 1)

@@ -90,8 +90,12 @@ async def decide(update: Update, context: Ctx) -> None:
     _ = context.t
     if applicant is None:
         current = await services.repos.members.by_id(int(member_id))
-        state = status_name(_, current.status) if current else _.label("no longer exists")
-        await query.answer(_.label("Already decided: {state}.", state=state), show_alert=True)
+        text = (
+            _.label("Already decided: {state}.", state=status_name(_, current.status))
+            if current
+            else _.label("This applicant deleted their data; there is nothing to decide.")
+        )
+        await query.answer(text, show_alert=True)
         await query.edit_message_reply_markup(None)
         return
     await services.repos.audit.record(

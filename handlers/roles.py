@@ -59,9 +59,12 @@ async def _pick(update: Update, context: Ctx, command: str, staff_only: bool) ->
         return
     found = await context.services.repos.members.search(text, staff_only=staff_only)
     if not found:
-        await context.bot.send_message(
-            _chat_id(update), _("No active member matches “{text}”.", text=text)
+        text = (
+            _("No coordinator or administrator matches “{text}”.", text=text)
+            if staff_only
+            else _("No active member matches “{text}”.", text=text)
         )
+        await context.bot.send_message(_chat_id(update), text)
         return
     action = "p" if command == "promote" else "d"
     if len(found) == 1:

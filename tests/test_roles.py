@@ -72,7 +72,8 @@ async def test_demote_and_admin_ids_are_kept(harness: Harness) -> None:
         await harness.db.fetchval("SELECT role FROM members WHERE telegram_user_id = 501")
         == "member"
     )
-    assert (await admin.send("/demote carla")).text == "Ningún miembro activo coincide con «carla»."
+    reply = (await admin.send("/demote carla")).text
+    assert reply == "Ningún coordinador ni administrador coincide con «carla»."
 
     await harness.db.execute("UPDATE members SET role = 'admin' WHERE telegram_user_id = 900")
     replies = await admin.send("/demote ada")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -115,8 +116,9 @@ async def test_a_survey_file_sent_from_the_page(tmp_path: Path) -> None:
         httpx.AsyncClient(base_url=sandbox.url) as client,
     ):
         carlos = PagePerson(sandbox, client, 20002)  # the demo coordinator of Innovation
+        closes = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%d 18:00")
         survey = (
-            "title: Pulso rápido\ncloses: 2099-12-05 18:00\naudience: {axis: innovation}\n"
+            f"title: Pulso rápido\ncloses: {closes}\naudience: {{axis: innovation}}\n"
             "questions:\n  - type: yesno\n    text: ¿Vienes al taller?\n"
         )
         await carlos.attach("pulso.yaml", "application/x-yaml", survey.encode())

@@ -69,3 +69,14 @@ def test_display_is_local_and_localized() -> None:
     assert show(moment, tz=TZ, language="es") == "sábado, 28 de noviembre de 2026, 18:00"
     assert show(moment, tz=TZ, language="en") == "Saturday, November 28, 2026, 18:00"
     assert show_short(moment, tz=TZ, language="es") == "28 nov 2026, 18:00"
+
+
+def test_a_time_that_does_not_exist_is_named_as_such() -> None:
+    result = parse_local("28/11 25:00", now=NOW, tz=TZ)
+    assert isinstance(result, WhenProblem) and result.message.startswith("That time does not")
+
+
+def test_more_than_a_year_ahead_is_refused_as_a_likely_typo() -> None:
+    result = parse_local("28/11/2099 18:00", now=NOW, tz=TZ)
+    assert isinstance(result, WhenProblem) and "more than a year away" in result.message
+    assert not isinstance(parse_local("20/11/2027 18:00", now=NOW, tz=TZ), WhenProblem)
