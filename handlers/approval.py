@@ -137,7 +137,8 @@ async def _close_other_copies(
             if applicant.status == "active"
             else t("❌ Rejected by {name}.", name=name)
         )
-        text = await member_summary(context, applicant, t) + "\n\n" + outcome
+        header = t("🆕 <b>New membership application</b>")
+        text = header + "\n\n" + await member_summary(context, applicant, t) + "\n\n" + outcome
         try:
             await context.bot.edit_message_text(text, chat_id, message_id)
         except TelegramError as error:  # deleted meanwhile, or too old to edit
