@@ -216,11 +216,12 @@ async def ask_organization(update: Update, context: Ctx, page: int = 0) -> None:
 
 async def _organization_keyboard(context: Ctx, page: int) -> InlineKeyboardMarkup:
     reference = context.services.repos.reference
-    total = await reference.organization_count()
+    viewer = context.member.id if context.member else None
+    total = await reference.organization_count(viewer)
     pages = max(1, -(-total // ORGANIZATIONS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     organizations = await reference.organizations_page(
-        page * ORGANIZATIONS_PER_PAGE, ORGANIZATIONS_PER_PAGE
+        page * ORGANIZATIONS_PER_PAGE, ORGANIZATIONS_PER_PAGE, viewer
     )
     rows = [[_button(o.name, "org", o.id)] for o in organizations]
     navigation = []
@@ -539,7 +540,8 @@ async def searched_organization(update: Update, context: Ctx) -> str:
     if isinstance(value, validation.Problem):
         return await _reject(update, context, value, ORGANIZATION)
     _data(context)["new_organization"] = value
-    matches = await context.services.repos.reference.find_organizations(value)
+    viewer = context.member.id if context.member else None
+    matches = await context.services.repos.reference.find_organizations(value, viewer)
     rows = [[_button(o.name, "org", o.id)] for o in matches]
     rows.append([_button(_.label("➕ Add “{name}”", name=value[:40]), "orgadd")])
     rows.append([_button(_.label("📋 See the whole list"), "orgp", 0)])
@@ -582,7 +584,12 @@ async def chose_sector(update: Update, context: Ctx) -> str | int:
     if not name or sector not in SECTOR_NAMES:
         await ask_new_organization(update, context)
         return NEW_ORGANIZATION
-    organization = await context.services.repos.reference.add_organization(name, sector)  # type: ignore[arg-type]
+    member = await _member(update, context)
+    organization = await context.services.repos.reference.add_organization(
+        name,
+        sector,  # type: ignore[arg-type]
+        member.id if member else None,
+    )
     await query.edit_message_text(
         context.t(
             "🏢 Organization: {name} ({sector})",

@@ -300,6 +300,24 @@ async def test_organizations_can_be_searched_paged_and_added(harness: Harness) -
     )
     assert tuple(row) == ("Troqueles Calvillo", "supplier", 0)
 
+    # Someone else does not see it offered until a coordinator approves Ana.
+    beto = harness.person(user_id=4343, first_name="Beto", last_name="Ruiz")
+    await beto.send("/start")
+    await beto.tap("✓ Español")
+    await beto.tap("✅ Acepto")
+    await beto.send("Beto Ruiz")
+    replies = await beto.send("troqueles")
+    assert "No encontré ninguna organización llamada «troqueles»" in replies.text
+    ana_id = await harness.db.fetchval(
+        "SELECT id FROM members WHERE telegram_user_id = ?", (ana.id,)
+    )
+    await harness.db.execute("UPDATE members SET status = 'pending' WHERE id = ?", (ana_id,))
+    admin = harness.person(user_id=900)
+    await admin.send("/help")  # a message of the bot in the admin's chat, for the button
+    await admin.tap_data(f"ap:{ana_id}:ok")
+    replies = await beto.send("troqueles")
+    assert replies.last.button_labels[0] == "Troqueles Calvillo"
+
 
 async def test_editing_from_the_summary_returns_to_it(harness: Harness) -> None:
     ana = harness.person(first_name="Ana", last_name="López")

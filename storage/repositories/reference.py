@@ -5,6 +5,9 @@ from __future__ import annotations
 from storage.database import Database, fold, like_pattern
 from storage.models import Axis, Organization, Sector
 
+# Organizations offered in lists and searches: the confirmed ones, and the one the viewer typed.
+_OFFERED = "(confirmed = 1 OR added_by = ?)"
+
 
 class ReferenceRepository:
     def __init__(self, db: Database) -> None:
@@ -27,28 +30,44 @@ class ReferenceRepository:
         )
         return Organization(**dict(row)) if row else None
 
-    async def organization_count(self) -> int:
-        return int(await self.db.fetchval("SELECT count(*) FROM organizations") or 0)
+    async def organization_count(self, viewer: int | None = None) -> int:
+        value = await self.db.fetchval(
+            f"SELECT count(*) FROM organizations WHERE {_OFFERED}", (viewer,)
+        )
+        return int(value or 0)
 
-    async def organizations_page(self, offset: int, limit: int) -> list[Organization]:
+    async def organizations_page(
+        self, offset: int, limit: int, viewer: int | None = None
+    ) -> list[Organization]:
+        """A page of the organizations offered to `viewer` (see `_OFFERED`)."""
         rows = await self.db.fetchall(
-            "SELECT id, name, sector, is_founding FROM organizations"
+            f"SELECT id, name, sector, is_founding FROM organizations WHERE {_OFFERED}"
             " ORDER BY name COLLATE NOCASE LIMIT ? OFFSET ?",
-            (limit, offset),
+            (viewer, limit, offset),
         )
         return [Organization(**dict(r)) for r in rows]
 
-    async def find_organizations(self, text: str) -> list[Organization]:
+    async def find_organizations(self, text: str, viewer: int | None = None) -> list[Organization]:
         """Organizations whose name equals or contains the text, exact match first."""
         rows = await self.db.fetchall(
             "SELECT id, name, sector, is_founding FROM organizations"
-            " WHERE fold(name) LIKE ? ESCAPE '\\'"
+            f" WHERE {_OFFERED} AND fold(name) LIKE ? ESCAPE '\\'"
             " ORDER BY fold(name) = ? DESC, name COLLATE NOCASE LIMIT 10",
-            (like_pattern(text), fold(text)),
+            (viewer, like_pattern(text), fold(text)),
         )
         return [Organization(**dict(r)) for r in rows]
 
-    async def add_organization(self, name: str, sector: Sector) -> Organization:
+    async def confirm_organization_of(self, member_id: int) -> None:
+        """The member was approved: the organization they typed is offered to everyone now."""
+        await self.db.execute(
+            "UPDATE organizations SET confirmed = 1 WHERE confirmed = 0"
+            " AND id = (SELECT organization_id FROM members WHERE id = ?)",
+            (member_id,),
+        )
+
+    async def add_organization(
+        self, name: str, sector: Sector, added_by: int | None = None
+    ) -> Organization:
         """A new organization typed by a member; an existing one of that name (whatever the
         accents and case) is reused."""
         async with self.db.transaction() as conn:
@@ -57,8 +76,10 @@ class ReferenceRepository:
                 (fold(name),),
             )
             if row is None:
-                await conn.execute(
-                    "INSERT INTO organizations (name, sector) VALUES (?, ?)", (name, sector)
+                await conn.execute(  # typed by an applicant: theirs alone until approved
+                    "INSERT INTO organizations (name, sector, added_by, confirmed)"
+                    " VALUES (?, ?, ?, ?)",
+                    (name, sector, added_by, int(added_by is None)),
                 )
                 row = await self.db.fetchone(
                     "SELECT id, name, sector, is_founding FROM organizations WHERE name = ?",
