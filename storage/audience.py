@@ -124,10 +124,11 @@ def deliveries_insert(audience: Audience) -> tuple[str, list[object]]:
 
 def participation_insert(audience: Audience) -> tuple[str, list[object]]:
     """An `INSERT … SELECT` inviting every reachable member of the audience to survey `?1`
-    at time `?2`."""
+    at time `?2`; members already invited (or who started) are left as they are, so it also
+    invites those who joined the audience since the launch."""
     inner, params = _audience_sql(audience)
     return (
-        "INSERT INTO survey_participation (survey_id, member_id, invited_at)"
+        "INSERT OR IGNORE INTO survey_participation (survey_id, member_id, invited_at)"
         " SELECT ?, m.id, ? FROM members m"
         f" WHERE m.id IN ({inner}) AND {_REACHABLE}",
         params,

@@ -376,9 +376,10 @@ async def test_reminders_reach_only_who_has_not_finished(harness: Harness) -> No
     replies = await cora.send("28/11 09:00")
     assert "El recordatorio sale el sábado, 28 de noviembre de 2026, 09:00" in replies.text
     await _answer_all(harness, harness.person(user_id=103))
+    await add_member(harness.db, 104)  # approved after the launch: reminded too
     harness.clock.advance(days=4)
     delivered = await harness.drain()
-    assert sorted(c.chat_id for c in delivered.messages) == [102, COORDINATOR]
+    assert sorted(c.chat_id for c in delivered.messages) == [102, 104, COORDINATOR]
 
 
 async def test_the_survey_closes_by_itself(harness: Harness) -> None:

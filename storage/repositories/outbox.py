@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from storage.audience import Audience, Recipient, deliveries_insert
+from storage.audience import Audience, Recipient, deliveries_insert, participation_insert
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
 
@@ -152,6 +152,7 @@ class OutboxRepository:
             )
             broadcast_id = int(cursor.lastrowid or 0)
             if scheduled_for is None and recipients is None:
+                await _invite_late_joiners(conn, audience, stamp)
                 sql, params = deliveries_insert(audience)
                 await conn.execute(sql, [broadcast_id, stamp, *params])
             await conn.executemany(
@@ -251,7 +252,9 @@ class OutboxRepository:
                 (stamp,),
             )
             for broadcast_id, audience_json in rows:
-                sql, params = deliveries_insert(Audience.from_json(audience_json))
+                audience = Audience.from_json(audience_json)
+                await _invite_late_joiners(conn, audience, stamp)
+                sql, params = deliveries_insert(audience)
                 await conn.execute(sql, [broadcast_id, stamp, *params])
                 await conn.execute(
                     "UPDATE broadcasts SET status = 'sending', started_at = ? WHERE id = ?",
@@ -333,3 +336,18 @@ class OutboxRepository:
             (broadcast_id,),
         )
         return [Problem(*r) for r in rows]
+
+
+async def _invite_late_joiners(conn: Any, audience: Audience, stamp: str) -> None:
+    """Before "who has not finished survey N" is resolved: members who joined the survey's
+    audience since its launch count as invited, so that they are reminded too."""
+    if audience.kind != "survey_unfinished":
+        return
+    for survey_id in audience.ids:
+        rows = await conn.execute_fetchall(
+            "SELECT audience FROM surveys WHERE id = ? AND status = 'open'", (survey_id,)
+        )
+        for (survey_audience,) in rows:
+            sql, params = participation_insert(Audience.from_json(survey_audience))
+            await conn.execute(sql, [survey_id, stamp, *params])
+
