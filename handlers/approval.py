@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import logging
 
-import segno
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -435,6 +434,8 @@ async def _send_invitation(update: Update, context: Ctx, organization_id: int) -
     )
     link = deeplinks.link(context.bot.username, "join", invitation.code)
     png = io.BytesIO()
+    import segno  # loaded when the first QR code is drawn, not at start-up
+
     segno.make(link, error="m").save(png, kind="png", scale=10, border=2)
     await context.bot.send_photo(
         update.effective_chat.id,

@@ -15,7 +15,6 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import segno
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -706,6 +705,8 @@ async def send_checkin_qr(update: Update, context: Ctx, event: Event) -> None:
     assert update.effective_chat is not None and event.checkin_token is not None
     link = deeplinks.link(context.bot.username, "ci", event.checkin_token)
     png = io.BytesIO()
+    import segno  # loaded when the first QR code is drawn, not at start-up
+
     segno.make(link, error="m").save(png, kind="png", scale=10, border=2)
     await context.bot.send_photo(
         update.effective_chat.id,

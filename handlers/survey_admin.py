@@ -11,7 +11,7 @@ import io
 import re
 import warnings
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -37,11 +37,9 @@ from handlers.surveys import invitation_text, poll_spec, question_message
 from storage import survey_exports
 from storage.audience import Audience, Recipient
 from storage.repositories.surveys import Progress, QuestionRow, Results, Survey
-from storage.survey_definition import (
-    DefinitionProblem,
-    SurveyDefinition,
-    parse_document,
-)
+
+if TYPE_CHECKING:  # the definitions' pydantic models load when a survey is built
+    from storage.survey_definition import SurveyDefinition
 
 (
     TITLE,
@@ -485,6 +483,8 @@ async def typed_closes(update: Update, context: Ctx) -> str:
         "questions": draft["questions"],
     }
     try:
+        from storage.survey_definition import SurveyDefinition
+
         definition = SurveyDefinition.model_validate(raw)
     except ValidationError as exc:
         await _say(
@@ -516,6 +516,8 @@ async def document_received(update: Update, context: Ctx) -> str | int | None:
         return None
     file = await context.bot.get_file(document.file_id)
     raw = bytes(await file.download_as_bytearray())
+    from storage.survey_definition import DefinitionProblem, parse_document
+
     try:
         definition = parse_document(raw, document.file_name or "survey.yaml")
     except DefinitionProblem as problem:
@@ -752,6 +754,8 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
         update, context, audience
     ):
         return None
+    from storage.survey_definition import SurveyDefinition
+
     definition = SurveyDefinition.model_validate(draft["definition"])
     in_group = query.data.endswith(":pollg")
     group = await _group_poll_place(context, audience) if in_group else None

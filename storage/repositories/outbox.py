@@ -350,4 +350,3 @@ async def _invite_late_joiners(conn: Any, audience: Audience, stamp: str) -> Non
         for (survey_audience,) in rows:
             sql, params = participation_insert(Audience.from_json(survey_audience))
             await conn.execute(sql, [survey_id, stamp, *params])
-

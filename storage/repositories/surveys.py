@@ -13,12 +13,14 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage.audience import Audience, includes, participation_insert
+
+if TYPE_CHECKING:  # the definitions' pydantic models load when a survey is created
+    from storage.survey_definition import SurveyDefinition
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
-from storage.survey_definition import SurveyDefinition, answer_code, option_code
 
 RANDOM_ID_BITS = 52
 
@@ -115,6 +117,8 @@ class SurveyRepository:
         now: datetime,
     ) -> int:
         """Store the survey open, and invite its audience (participation rows) at once."""
+        from storage.survey_definition import answer_code, option_code
+
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
