@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
-from storage.database import Database
+from storage.database import Database, read_only_uri
 
 log = logging.getLogger("bot")
 
@@ -87,7 +87,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
         print("The backup path must differ from DATABASE_PATH.", file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(source_path), uri=True)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)

@@ -97,8 +97,6 @@ async def decide(update: Update, context: Ctx) -> None:
         await query.answer(text, show_alert=True)
         await query.edit_message_reply_markup(None)
         return
-    if applicant.status == "active":
-        await services.repos.reference.confirm_organization_of(applicant.id)
     await services.repos.audit.record(
         context.now(),
         decider,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from telegram import (
@@ -11,6 +12,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
@@ -91,7 +93,9 @@ async def forget_answer(update: Update, context: Ctx) -> None:
         await query.edit_message_text(_("OK, nothing was deleted."))
         return
     services = context.services
+    copies = await services.repos.members.take_application_notices(context.member.id)
     await services.repos.members.forget(context.member.id, context.now())
+    await _clear_application_copies(context, copies)
     await services.repos.persistence.forget_user(update.effective_user.id)
     assert context.user_data is not None
     context.user_data.clear()
@@ -113,3 +117,18 @@ def handlers() -> list[BaseHandler[Update, Ctx, None]]:
         CommandHandler("forget", forget, filters=private),
         CallbackQueryHandler(forget_answer, callbacks.pattern("fg", "(yes|no)")),
     ]
+
+
+async def _clear_application_copies(context: Ctx, copies: list[tuple[int, int]]) -> None:
+    """An applicant who deletes their data: the coordinators' copies of the application (name,
+    e-mail, phone) are replaced by a line saying so, in each coordinator's language."""
+    services = context.services
+    for chat_id, message_id in copies:
+        staff = await services.repos.members.by_telegram_id(chat_id)
+        t = services.i18n.get(services.i18n.resolve(staff.language if staff else None, None))
+        with contextlib.suppress(TelegramError):  # deleted meanwhile, or too old to edit
+            await context.bot.edit_message_text(
+                t("🗑 This applicant deleted their data; there is nothing to decide."),
+                chat_id,
+                message_id,
+            )

@@ -52,6 +52,12 @@ def fold(text: object) -> str | None:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def read_only_uri(path: Path) -> str:
+    """A `file:` URI opening the database read-only; the path is percent-encoded, so a
+    folder called "a#b" or "¿datos?" is not cut short."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern (ESCAPE '\\') for names containing the folded text."""
     folded = fold(text) or ""

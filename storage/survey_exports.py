@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from storage.database import Database
+from storage.database import Database, read_only_uri
 from storage.repositories.surveys import Survey
 
 LONG_HEADER = [
@@ -74,7 +74,7 @@ async def export(
 
 
 def _export(path: Path, survey: Survey, form: Form, yes_no: tuple[str, str]) -> bytes:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         params = {"survey": survey.id, "yes": yes_no[0], "no": yes_no[1]}
         cursor = conn.execute(_LONG_SQL, params)

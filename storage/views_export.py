@@ -12,6 +12,8 @@ import csv
 import sqlite3
 from pathlib import Path
 
+from storage.database import read_only_uri
+
 
 def view_names(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
@@ -24,7 +26,7 @@ def view_names(conn: sqlite3.Connection) -> list[str]:
 def export_views(database: Path, directory: Path) -> dict[str, int]:
     """Write DIRECTORY/<view>.csv for each view; return the row count per view."""
     directory.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(database), uri=True)
     counts: dict[str, int] = {}
     try:
         for name in view_names(conn):

@@ -21,6 +21,11 @@ async def test_mydata_sends_everything_as_json(harness: Harness) -> None:
     )
     group = await add_group(harness.db, "Electromovilidad")
     await join_group(harness.db, group, member)
+    await harness.db.execute(
+        "INSERT INTO organizations (name, sector, added_by, confirmed)"
+        " VALUES ('Taller López', 'supplier', ?, 0)",
+        (member,),
+    )
     replies = await harness.person().send("/mydata")
     assert "Tus datos en CLIA" in replies.text and "ana@flex.com" in replies.text
     document = replies.last
@@ -34,6 +39,10 @@ async def test_mydata_sends_everything_as_json(harness: Harness) -> None:
     assert data["axes"] == [{"axis_id": 2, "code": "talent", "muted": False}]
     assert data["working_groups"][0]["name"] == "Electromovilidad"
     assert data["consent"]["version"] == "1"
+    assert data["organizations_you_added"] == [
+        {"name": "Taller López", "sector": "supplier", "confirmed": 0}
+    ]
+    assert data["survey_participation"] == [] and data["coordinator_of_axes"] == []
 
 
 async def _every_value(harness: Harness) -> list[str]:
@@ -77,6 +86,16 @@ async def test_forget_leaves_no_personal_data_anywhere(harness: Harness) -> None
         " VALUES (?, 1, 'Soy Ana, de calidad en Continental')",
         (response,),
     )
+    await harness.db.execute(  # a name she typed at sign-up that nobody approved
+        "INSERT INTO organizations (name, sector, added_by, confirmed)"
+        " VALUES ('Consultoría Ana López', 'other', ?, 0)",
+        (member,),
+    )
+    other = await add_member(harness.db, 5555, full_name="Otro Aspirante", status="pending")
+    await harness.db.execute(  # a copy of someone else's application in her chat (as staff)
+        "INSERT INTO application_notices (member_id, chat_id, message_id) VALUES (?, 4242, 9)",
+        (other,),
+    )
     secrets = ("Ana López", "ana.lopez@continental.com", "+524491234567", "4242", "Soy Ana")
 
     replies = await ana.send("/forget")
@@ -109,3 +128,16 @@ async def test_forget_in_the_middle_of_the_form_asks_to_cancel_first(harness: Ha
     await ana.tap("✓ Español")
     replies = await ana.send("/forget")
     assert "Envía /cancel primero" in replies.text
+
+
+async def test_an_applicant_who_forgets_leaves_no_copy_with_coordinators(harness: Harness) -> None:
+    ana = harness.person(user_id=4242, first_name="Ana", last_name="López")
+    await sign_up_until_summary(ana)
+    await ana.tap("✅ Confirmar y enviar")  # the admin (900) gets her application
+    await ana.send("/forget")
+    replies = await ana.tap("🗑 Sí, borrar mis datos")
+    copy = next(c for c in replies.messages if c.chat_id == 900)
+    assert copy.method == "editMessageText"
+    assert copy.text == "🗑 Esta persona borró sus datos; no hay nada que decidir."
+    assert await harness.db.fetchval("SELECT count(*) FROM application_notices") == 0
+

@@ -137,3 +137,19 @@ async def test_the_language_can_change_in_the_middle_of_a_form(harness: Harness)
     assert await harness.db.fetchval(language) == "en"
     replies = await cora.send("The assembly is on Thursday.")  # the form goes on, in English
     assert "Who should receive it?" in replies.text
+
+
+async def test_an_organization_added_by_an_active_member_is_offered_at_once(
+    harness: Harness,
+) -> None:
+    await add_member(harness.db, 1001)
+    ana = harness.person()
+    await ana.send("👤 Mi perfil")
+    await ana.tap("✏️ Organización")
+    await ana.send("Nueva Empresa Dos")
+    await ana.tap("➕ Agregar «Nueva Empresa Dos»")
+    await ana.tap("Proveedor (pyme)")
+    row = await harness.db.fetchone(
+        "SELECT confirmed FROM organizations WHERE name = 'Nueva Empresa Dos'"
+    )
+    assert tuple(row) == (1,)  # no approval to wait for: she is a member already

@@ -689,3 +689,34 @@ async def test_the_example_file_goes_back_as_a_survey_with_every_question_previe
     )
     assert "2. ¿Qué tan útil fue el último taller? — Escala 1–5\n    opcional" in summary
     assert "3. ¿Por qué no? — Texto libre\n    solo tras “No” en la pregunta 1" in summary
+
+
+async def test_form_steps_recheck_the_role_at_the_moment_of_the_action(harness: Harness) -> None:
+    survey_id = await _launch(harness)  # for everyone, by Cora (no axis limit yet)
+    cora = harness.person(user_id=COORDINATOR)
+    await cora.send(f"/results {survey_id}")
+    await cora.tap("🕒 Programar un recordatorio")
+    cora_id = await harness.db.fetchval(
+        "SELECT id FROM members WHERE telegram_user_id = ?", (COORDINATOR,)
+    )
+    await harness.db.execute(  # meanwhile limited to Talent: "everyone" is not hers now
+        "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
+        (cora_id, await axis_id(harness.db, "talent")),
+    )
+    replies = await cora.send("28/11 09:00")
+    assert "⛔" in replies.text
+    scheduled = "SELECT count(*) FROM broadcasts WHERE status = 'scheduled'"
+    assert await harness.db.fetchval(scheduled) == 0
+
+    await cora.send("/newsurvey")
+    await cora.send("Pulso")
+    await cora.tap("Omitir ⏭")
+    await cora.tap("Sí / No")
+    await cora.send("¿Vienes?")
+    await cora.tap("Obligatoria")
+    await cora.tap("✅ Ya no hay más preguntas")
+    await cora.tap("👤 Con nombre: veo quién respondió qué")
+    await harness.db.execute("UPDATE members SET role = 'member' WHERE id = ?", (cora_id,))
+    replies = await cora.tap("👥 Un grupo de trabajo")  # demoted meanwhile: refused
+    assert replies.alerts and replies.alerts[0].startswith("⛔")
+    assert [c for c in replies.messages if c.method == "editMessageText"] == []

@@ -227,6 +227,12 @@ class MemberRepository:
             )
             if not cursor.rowcount:
                 return None
+            if approve:  # the organization they typed is offered to everyone from now on
+                await conn.execute(
+                    "UPDATE organizations SET confirmed = 1 WHERE confirmed = 0"
+                    " AND id = (SELECT organization_id FROM members WHERE id = ?)",
+                    (member_id,),
+                )
             return await self.by_id(member_id)
 
     # --- preferences -----------------------------------------------------------
@@ -336,8 +342,27 @@ class MemberRepository:
             " WHERE r.member_id = ? ORDER BY s.id, q.position",
             (member_id,),
         )
+        participation = await self.db.fetchall(
+            "SELECT s.title AS survey, p.invited_at, p.started_at, p.completed_on"
+            " FROM survey_participation p JOIN surveys s ON s.id = p.survey_id"
+            " WHERE p.member_id = ? ORDER BY s.id",
+            (member_id,),
+        )
+        added = await self.db.fetchall(
+            "SELECT name, sector, confirmed FROM organizations WHERE added_by = ? ORDER BY name",
+            (member_id,),
+        )
+        scope = await self.db.fetchall(
+            "SELECT a.code FROM coordinator_axes c JOIN axes a ON a.id = c.axis_id"
+            " WHERE c.member_id = ? ORDER BY a.position",
+            (member_id,),
+        )
+        copies = await self.db.fetchval(
+            "SELECT count(*) FROM application_notices WHERE member_id = ?", (member_id,)
+        )
         return {
             "telegram_user_id": member.telegram_user_id,
+            "chat_id": member.chat_id,
             "full_name": member.full_name,
             "organization": dict(organization) if organization else None,
             "job_title": member.job_title,
@@ -357,6 +382,10 @@ class MemberRepository:
             "event_answers": [dict(r) for r in rsvps],
             "attendance": [dict(r) for r in attendance],
             "survey_answers": [dict(r) for r in answers],
+            "survey_participation": [dict(r) for r in participation],
+            "organizations_you_added": [dict(r) for r in added],
+            "coordinator_of_axes": [r[0] for r in scope],
+            "application_copies_sent_to_coordinators": int(copies or 0),
         }
 
     async def forget(self, member_id: int, now: datetime) -> None:
@@ -371,6 +400,21 @@ class MemberRepository:
         person.
         """
         async with self.db.transaction() as conn:
+            # An organization they typed that nobody else belongs to and nobody approved:
+            # its name may be theirs ("Consultoría Ana López").
+            await conn.execute(
+                "DELETE FROM organizations WHERE added_by = ? AND confirmed = 0"
+                " AND id NOT IN (SELECT organization_id FROM members"
+                " WHERE id <> ? AND organization_id IS NOT NULL)",
+                (member_id, member_id),
+            )
+            # Copies of others' applications in their chat (its id is their Telegram id).
+            await conn.execute(
+                "DELETE FROM application_notices WHERE chat_id IN"
+                " (SELECT chat_id FROM members WHERE id = ? AND chat_id IS NOT NULL"
+                " UNION SELECT telegram_user_id FROM members WHERE id = ?)",
+                (member_id, member_id),
+            )
             await conn.execute(
                 "DELETE FROM deliveries WHERE member_id = ? AND status = 'pending'", (member_id,)
             )

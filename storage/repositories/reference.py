@@ -57,14 +57,6 @@ class ReferenceRepository:
         )
         return [Organization(**dict(r)) for r in rows]
 
-    async def confirm_organization_of(self, member_id: int) -> None:
-        """The member was approved: the organization they typed is offered to everyone now."""
-        await self.db.execute(
-            "UPDATE organizations SET confirmed = 1 WHERE confirmed = 0"
-            " AND id = (SELECT organization_id FROM members WHERE id = ?)",
-            (member_id,),
-        )
-
     async def add_organization(
         self, name: str, sector: Sector, added_by: int | None = None
     ) -> Organization:
@@ -76,10 +68,13 @@ class ReferenceRepository:
                 (fold(name),),
             )
             if row is None:
-                await conn.execute(  # typed by an applicant: theirs alone until approved
+                # Typed by an applicant: theirs alone until a coordinator approves them. An
+                # active member (editing their profile) is trusted at once.
+                await conn.execute(
                     "INSERT INTO organizations (name, sector, added_by, confirmed)"
-                    " VALUES (?, ?, ?, ?)",
-                    (name, sector, added_by, int(added_by is None)),
+                    " VALUES (:name, :sector, :by, :by IS NULL OR coalesce("
+                    "(SELECT status = 'active' FROM members WHERE id = :by), 0))",
+                    {"name": name, "sector": sector, "by": added_by},
                 )
                 row = await self.db.fetchone(
                     "SELECT id, name, sector, is_founding FROM organizations WHERE name = ?",
