@@ -797,7 +797,7 @@ def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, 
         CallbackQueryHandler(cancel, _cb("x")),
         CommandHandler("broadcast", busy),
         MessageHandler(~filters.COMMAND, wrong_input),
-        CallbackQueryHandler(wrong_input, forms.not_everywhere_button),
+        CallbackQueryHandler(wrong_input, forms.own_buttons("bc")),
     ]
 
 
@@ -809,7 +809,7 @@ def conversation() -> ConversationHandler[Ctx]:
             MessageHandler(text | filters.PHOTO | filters.Document.ALL, composed),
             CommandHandler("broadcast", busy),
             MessageHandler(~filters.COMMAND, wrong_kind),
-            CallbackQueryHandler(wrong_input, forms.not_everywhere_button),
+            CallbackQueryHandler(wrong_input, forms.own_buttons("bc")),
         ],
         AUDIENCE: _step(
             CallbackQueryHandler(

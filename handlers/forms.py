@@ -63,14 +63,19 @@ def step(
         *handlers,
         *tail,
         MessageHandler(~filters.COMMAND, wrong_input),
-        CallbackQueryHandler(wrong_input, not_everywhere_button),
+        CallbackQueryHandler(wrong_input, own_buttons(prefix)),
     ]
 
 
-def not_everywhere_button(data: object) -> bool:
-    """The buttons that work in the middle of a form too (the language picker of
-    /language) are left to their own handlers; every other one is the form's business."""
-    return not str(data).startswith(EVERYWHERE_BUTTONS)
+def own_buttons(*prefixes: str) -> Callable[[object], bool]:
+    """A form answers only its own stale buttons (`<prefix>:…`) and preview cards; any other
+    button (an event card, a survey, /language) keeps working in the middle of a form."""
+    own = (*(f"{prefix}:" for prefix in prefixes), *PREVIEW_BUTTONS)
+
+    def matches(data: object) -> bool:
+        return str(data).startswith(own)
+
+    return matches
 
 
 def draft(context: Ctx, key: str) -> dict[str, Any]:

@@ -814,9 +814,27 @@ def _wrong_input(step: str) -> Any:
 
 
 def _again(step: str) -> Any:
-    """/start in the middle of the form: keep what was given and ask the current step."""
+    """/start in the middle of the form: keep what was given and ask the current step.
 
-    async def callback(update: Update, context: Ctx) -> str:
+    A link does what it says without leaving the form: an event card, a check-in at the
+    venue, a survey; an invitation fills in the organization (and makes the application
+    active at once when it is sent).
+    """
+
+    async def callback(update: Update, context: Ctx) -> str | int:
+        payload = context.args[0] if context.args else ""
+        link = payload and not payload.startswith("join_")
+        if link and await deeplinks.dispatch(update, context, payload):
+            return step
+        if payload.startswith("join_"):
+            invitation = await context.services.repos.invitations.valid(payload[5:], context.now())
+            member = await _member(update, context)
+            if invitation is not None and member is not None:
+                _data(context)["invitation"] = invitation.code  # used when it is sent
+                if step not in (LANGUAGE, PRIVACY, NAME):  # else applied at the organization
+                    await _apply_invitation(update, context, member)
+                    if step == ORGANIZATION:
+                        return await _proceed(update, context)
         await _send(
             update,
             context,
@@ -855,7 +873,7 @@ def _step(
         *handlers,
         CommandHandler("start", _again(step)),
         MessageHandler(~filters.COMMAND, _wrong_input(step)),
-        CallbackQueryHandler(_wrong_input(step), forms.not_everywhere_button),
+        CallbackQueryHandler(_wrong_input(step), forms.own_buttons("su", "pf")),
     ]
 
 

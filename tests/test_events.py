@@ -573,3 +573,25 @@ async def test_numbers_that_are_not_ascii_digits_are_refused_not_a_crash(
     await cora.tap("Cupo")
     replies = await cora.send("①")
     assert "Escribe un número entero de lugares" in replies.text
+
+
+async def test_event_buttons_and_links_work_in_the_middle_of_a_form(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    cora = await _coordinator(harness)
+    event_id = await _create(harness, cora, "24/11 18:00")
+    await harness.drain()
+    ana = harness.person(user_id=101)
+    await ana.send("👤 Mi perfil")
+    await ana.tap("✏️ Puesto")  # a form left open…
+    replies = await ana.tap("✅ Asistiré")  # …does not block the event card
+    assert replies.alerts[0].startswith("✅ ¡Nos vemos ahí!")
+    harness.clock.advance(hours=7)
+    token = await harness.db.fetchval("SELECT checkin_token FROM events")
+    replies = await ana.send(f"/start ci_{token}")  # nor the venue's QR code
+    assert "Quedó registrada tu asistencia" in replies.text
+    replies = await ana.send("Gerente")  # and the form goes on where it was
+    assert (
+        await harness.db.fetchval("SELECT job_title FROM members WHERE telegram_user_id = 101")
+        == "Gerente"
+    )
+    assert event_id

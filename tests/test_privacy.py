@@ -140,4 +140,3 @@ async def test_an_applicant_who_forgets_leaves_no_copy_with_coordinators(harness
     assert copy.method == "editMessageText"
     assert copy.text == "🗑 Esta persona borró sus datos; no hay nada que decidir."
     assert await harness.db.fetchval("SELECT count(*) FROM application_notices") == 0
-

@@ -329,3 +329,27 @@ async def test_editing_from_the_summary_returns_to_it(harness: Harness) -> None:
     replies = await ana.tap("✏️ Teléfono")
     await ana.send("Omitir")
     assert (await _member(harness, ana))["phone"] == "+524491234567"  # skipping keeps it
+
+
+async def test_an_invitation_link_opened_in_the_middle_of_the_form_still_counts(
+    harness: Harness,
+) -> None:
+    await add_member(harness.db, 500, full_name="Carla Coordinadora", role="coordinator")
+    replies = await harness.person(user_id=500).send("/invite continental")
+    link = re.search(r"start=(join_[A-Za-z0-9_-]+)", replies.last.text)
+    assert link is not None
+    ben = harness.person(user_id=1002, first_name="Ben", language_code="en")
+    await ben.send("/start join_wrongcode")  # a broken link first: an ordinary application
+    await ben.tap("✓ English")
+    await ben.tap("✅ I accept")
+    await ben.send("Ben Müller")
+    replies = await ben.send(f"/start {link.group(1)}")  # then the right one, at the organization
+    assert "Organization: Continental (from your invitation)." in replies.text
+    assert "What is your job title?" in replies.text
+    await ben.send("Plant manager")
+    await ben.send("ben@continental.com")
+    await ben.send("Skip")
+    await ben.tap("🧭 Conscious Leadership")
+    await ben.tap("Continue ▶️")
+    replies = await ben.tap("✅ Confirm and send")
+    assert "You are now a member." in replies.text
