@@ -62,6 +62,21 @@ def visible(question: QuestionRow, answers: dict[int, list[str]]) -> bool:
     return question.show_if_value in answers.get(question.show_if_question_id, [])
 
 
+def hidden_questions(survey: Survey, answers: dict[int, list[str]]) -> set[int]:
+    """Questions the final answers do not show (one answered, then hidden by going Back and
+    changing an earlier answer): their answers must not count. In order, so that a question
+    hidden by a hidden one is hidden too."""
+    kept: dict[int, list[str]] = {}
+    hidden = set()
+    for question in survey.questions:
+        if visible(question, kept):
+            if question.id in answers:
+                kept[question.id] = answers[question.id]
+        else:
+            hidden.add(question.id)
+    return hidden
+
+
 def next_position(survey: Survey, answers: dict[int, list[str]], after: int) -> int | None:
     for question in survey.questions:
         if question.position > after and visible(question, answers):
@@ -423,7 +438,8 @@ async def _advance(
     if update.callback_query is not None:
         await update.callback_query.answer()
     if following is None:
-        await repos.surveys.complete(survey, member.id, context.now())
+        hidden = hidden_questions(survey, progress.answers)
+        await repos.surveys.complete(survey, member.id, context.now(), hidden=hidden)
         await _thank(update, context, survey, edit=edit)
         return
     progress.position = following

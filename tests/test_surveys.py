@@ -9,6 +9,7 @@ import csv
 import io
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.context import Ctx
@@ -720,3 +721,29 @@ async def test_form_steps_recheck_the_role_at_the_moment_of_the_action(harness: 
     replies = await cora.tap("👥 Un grupo de trabajo")  # demoted meanwhile: refused
     assert replies.alerts and replies.alerts[0].startswith("⛔")
     assert [c for c in replies.messages if c.method == "editMessageText"] == []
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+async def test_an_answer_hidden_by_a_later_change_does_not_count(
+    harness: Harness, anonymous: bool
+) -> None:
+    await add_member(harness.db, 101)
+    await _launch(harness, anonymous=anonymous)
+    await harness.drain()
+    person = harness.person(user_id=101)
+    await person.tap("▶️ Empezar")
+    await person.tap("No")
+    await person.send("Falta de presupuesto")  # question 2: shown only after "No"
+    await person.tap("◀ Atrás")  # from question 3 back to 2…
+    await person.tap("◀ Atrás")  # …and to 1
+    await person.tap("Sí")  # question 2 is hidden now
+    await person.tap("Electromovilidad")
+    await person.tap("Listo ✅")
+    await person.tap("Omitir ⏭")
+    await person.tap("9")
+    await person.tap("Sí")
+    replies = await person.send("120")
+    assert "¡Gracias!" in replies.text
+    texts = await harness.db.fetchall("SELECT value_text FROM survey_answers")
+    assert [r[0] for r in texts if r[0] is not None] == []  # the hidden answer is gone
+    assert await harness.db.fetchval("SELECT count(*) FROM survey_answers") == 5

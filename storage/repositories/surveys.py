@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -371,9 +372,12 @@ class SurveyRepository:
             (position, survey.id, member_id),
         )
 
-    async def complete(self, survey: Survey, member_id: int, now: datetime) -> bool:
+    async def complete(
+        self, survey: Survey, member_id: int, now: datetime, hidden: Collection[int] = ()
+    ) -> bool:
         """The response counts: named ones are marked complete; anonymous answers move into an
-        unlinked response and the draft goes. False if it was already complete."""
+        unlinked response and the draft goes. Answers to `hidden` questions (no longer shown
+        by the final answers) are dropped. False if it was already complete."""
         today = now.date().isoformat()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
@@ -388,15 +392,21 @@ class SurveyRepository:
                     "SELECT answers FROM survey_drafts WHERE survey_id = ? AND member_id = ?",
                     (survey.id, member_id),
                 )
-                await self._store_unlinked(
-                    conn, survey, json.loads(row[0]) if row else {}, complete=True
-                )
+                answers = json.loads(row[0]) if row else {}
+                kept = {k: v for k, v in answers.items() if int(k) not in hidden}
+                await self._store_unlinked(conn, survey, kept, complete=True)
             else:
                 await conn.execute(
                     "UPDATE survey_responses SET complete = 1, submitted_on = ?"
                     " WHERE survey_id = ? AND member_id = ?",
                     (today, survey.id, member_id),
                 )
+                for question_id in hidden:
+                    await conn.execute(
+                        "DELETE FROM survey_answers WHERE question_id = ? AND response_id ="
+                        " (SELECT id FROM survey_responses WHERE survey_id = ? AND member_id = ?)",
+                        (question_id, survey.id, member_id),
+                    )
             await conn.execute(
                 "DELETE FROM survey_drafts WHERE survey_id = ? AND member_id = ?",
                 (survey.id, member_id),
