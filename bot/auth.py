@@ -54,7 +54,11 @@ async def refuse(update: Update, context: Ctx, needed: Role, axis_id: int | None
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, text, parse_mode=None)
+        message = update.effective_message
+        thread = message.message_thread_id if message and message.is_topic_message else None
+        await context.bot.send_message(  # in a forum topic, the answer stays in that topic
+            update.effective_chat.id, text, parse_mode=None, message_thread_id=thread
+        )
 
 
 async def own_member(update: Update, context: Ctx) -> Member | None:

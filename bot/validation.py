@@ -79,3 +79,9 @@ def whole_number(text: str) -> int | None:
     ("²" passes str.isdigit but not int(); longer numbers are not ours and overflow SQLite)."""
     cleaned = text.strip()
     return int(cleaned) if _WHOLE.fullmatch(cleaned) else None
+
+
+def echo(text: str, limit: int = 60) -> str:
+    """What someone typed, quoted back in a reply: short enough that a pasted novel cannot
+    push the reply past Telegram's 4,096 characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

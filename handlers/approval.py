@@ -20,7 +20,13 @@ from bot.auth import allowed
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name, status_name
-from handlers.signup import admit_to_community, member_summary, welcome_active
+from bot.validation import echo
+from handlers.signup import (
+    admit_to_community,
+    member_summary,
+    refuse_to_community,
+    welcome_active,
+)
 from storage.models import Member
 from storage.repositories.members import MemberFilter
 
@@ -153,12 +159,17 @@ def _coordinator_name(context: Ctx, t: Translator | None = None) -> str:
 
 
 async def _tell_applicant(context: Ctx, applicant: Member) -> None:
+    """The applicant hears the decision; the group's door follows it (let in, or the waiting
+    join request declined) even when the applicant has blocked the bot."""
+    if applicant.status == "active":
+        await admit_to_community(context, applicant)
+    else:
+        await refuse_to_community(context, applicant)
     if applicant.chat_id is None:
         return
     try:
         if applicant.status == "active":
             await welcome_active(context, applicant)
-            await admit_to_community(context, applicant)
         else:
             t = context.services.i18n.get(context.services.i18n.resolve(applicant.language, None))
             await context.bot.send_message(
@@ -224,7 +235,7 @@ async def members(update: Update, context: Ctx) -> None:
             assert update.effective_chat is not None
             await context.bot.send_message(
                 update.effective_chat.id,
-                context.t("No organization matches “{text}”.", text=" ".join(context.args)),
+                context.t("No organization matches “{text}”.", text=echo(" ".join(context.args))),
             )
             return
         organization = found[0].id
@@ -387,7 +398,7 @@ async def invite(update: Update, context: Ctx) -> None:
             _(
                 "No organization matches “{text}”. Check the name, or ask the person to sign up "
                 "with /start and choose “Other”.",
-                text=text,
+                text=echo(text),
             ),
         )
         return

@@ -94,8 +94,15 @@ async def unknown_command(update: Update, context: Ctx) -> None:
 
 
 async def not_understood(update: Update, context: Ctx) -> None:
-    """Text or media that no form or menu expected."""
+    """Text or media that no form or menu expected. Members get the menu back; someone who
+    has not signed up is pointed to /start (the menu is for members)."""
     _ = context.t
+    if context.member is None:
+        await context.bot.send_message(
+            _chat_id(update),
+            _("Hello! I am the CLIA cluster's bot. Send /start to sign up (about a minute)."),
+        )
+        return
     await context.bot.send_message(
         _chat_id(update),
         _("I didn't understand that. Please use the buttons below or send /help."),

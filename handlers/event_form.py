@@ -193,7 +193,7 @@ async def typed_description(update: Update, context: Ctx) -> str:
     if len(text) > DESCRIPTION_MAX:
         await _say(update, context, _too_long(context, DESCRIPTION_MAX, text))
         return DESCRIPTION
-    _draft(context)["description"] = text
+    _draft(context)["description"] = None if text == "-" else text  # "-": none, as in Edit
     return await _ask_when(update, context)
 
 
@@ -323,6 +323,9 @@ async def typed_capacity(update: Update, context: Ctx) -> str:
     message = update.effective_message
     assert message is not None
     text = (message.text or "").strip()
+    if text == "-":  # as in Edit: no limit
+        _draft(context)["capacity"] = None
+        return await _ask_repeat(update, context)
     seats = whole_number(text)
     if seats is None or not 1 <= seats <= 10_000:
         await _say(

@@ -241,6 +241,10 @@ async def tapped(update: Update, context: Ctx) -> None:
             context.t.label("This button has expired. Please start again."), show_alert=True
         )
         return
+    door = action == "qr" or action.startswith(("mk", "un", "ck", "cp"))
+    if door and event.status != "published":  # no check-in for a cancelled event
+        await query.answer(context.t.label("This event was cancelled."), show_alert=True)
+        return
     if action in ANSWERS:
         await _answer(update, context, event, ANSWERS[action])
     elif action == "ics":
@@ -892,7 +896,16 @@ async def render_reminder(notice: Notice) -> Rendered | None:
         return None
     t, tz = notice.t, services.settings.tz
     when = show(event.starts_at, tz=tz, language=t.language)
-    if details["lead"] == "1h":
+    minutes = int((event.starts_at - services.clock()).total_seconds() // 60)
+    if details["lead"] == "1h" and minutes < 50:  # published at short notice
+        head = t._n(
+            "⏰ <b>{title}</b> starts in {count} minute: {when}.",
+            "⏰ <b>{title}</b> starts in {count} minutes: {when}.",
+            max(minutes, 1),
+            title=event.title,
+            when=when,
+        )
+    elif details["lead"] == "1h":
         head = t("⏰ <b>{title}</b> starts in an hour: {when}.", title=event.title, when=when)
     else:
         head = t("⏰ Reminder: <b>{title}</b> is on {when}.", title=event.title, when=when)

@@ -25,7 +25,9 @@ async def wrong_input(update: Update, context: Ctx) -> None:
         await query.answer(
             context.t.label("This is the preview: the buttons work once it is published.")
             if preview
-            else context.t.label("This button has expired. Please start again."),
+            else context.t.label(
+                "That button belongs to an earlier step. Please answer the last question."
+            ),
             show_alert=True,
         )
         return

@@ -17,6 +17,7 @@ from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import action_name, axis_name
 from bot.roles import effective_role
+from bot.validation import echo
 from storage.models import Member, from_db_time
 
 AUDIT_SHOWN = 20
@@ -60,9 +61,9 @@ async def _pick(update: Update, context: Ctx, command: str, staff_only: bool) ->
     found = await context.services.repos.members.search(text, staff_only=staff_only)
     if not found:
         text = (
-            _("No coordinator or administrator matches “{text}”.", text=text)
+            _("No coordinator or administrator matches “{text}”.", text=echo(text))
             if staff_only
-            else _("No active member matches “{text}”.", text=text)
+            else _("No active member matches “{text}”.", text=echo(text))
         )
         await context.bot.send_message(_chat_id(update), text)
         return

@@ -779,6 +779,15 @@ async def admit_to_community(context: Ctx, member: Member) -> None:
             log.info("join request of member %s not approved: %s", member.id, error.message)
 
 
+async def refuse_to_community(context: Ctx, member: Member) -> None:
+    """A rejected application: the group join requests waiting for it are declined."""
+    for chat_id in await context.services.repos.members.take_join_requests(member.telegram_user_id):
+        try:
+            await context.bot.decline_chat_join_request(chat_id, member.telegram_user_id)
+        except TelegramError as error:  # the request may have expired or been withdrawn
+            log.info("join request of member %s not declined: %s", member.id, error.message)
+
+
 # --- what does not fit the step ------------------------------------------------------
 
 

@@ -123,7 +123,10 @@ async def test_cancel_with_nothing_to_cancel(harness: Harness) -> None:
 async def test_unknown_command_and_unexpected_messages(harness: Harness) -> None:
     ana = harness.person()
     assert "No conozco el comando /fly" in (await ana.send("/fly@clia_test_bot now")).text
-    assert "No entendí eso" in (await ana.send("hola bot")).text
+    hello = "¡Hola! Soy el bot del clúster CLIA. Envía /start para registrarte"
+    assert hello in (await ana.send("hola bot")).text  # not signed up: pointed to /start
+    await add_member(harness.db, ana.id)
+    assert "No entendí eso" in (await ana.send("hola bot")).text  # a member: the menu
     assert "No entendí eso" in (await ana.send_sticker()).text
     assert "No entendí eso" in (await ana.send_photo()).text
 

@@ -77,3 +77,15 @@ async def test_requests_to_other_groups_are_ignored(gated: Harness) -> None:
     request["chat_join_request"]["chat"]["id"] = -100999  # type: ignore[index]
     replies = await gated.feed(request)
     assert replies.calls == []
+
+
+async def test_a_rejected_applicants_join_request_is_declined(gated: Harness) -> None:
+    await add_member(gated.db, 500, role="coordinator")
+    applicant = await add_member(gated.db, 1003, status="pending")
+    await gated.feed(_join_request(1003, "Carla"))
+    coordinator = gated.person(user_id=500)
+    await coordinator.send("/help")  # a message of the bot to hold the button
+    replies = await coordinator.tap_data(f"ap:{applicant}:no")
+    declines = [c for c in replies.calls if c.method == "declineChatJoinRequest"]
+    assert [(c.params["chat_id"], c.params["user_id"]) for c in declines] == [(GROUP, 1003)]
+    assert await gated.db.fetchval("SELECT count(*) FROM join_requests") == 0

@@ -489,6 +489,7 @@ async def test_topic_binding_posts_announcements_in_the_axis_topic(tmp_path: obj
         }
         replies = await harness.feed({"message": {**group_message, "from": member.user}})
         assert replies.texts == ["⛔ Solo los coordinadores del clúster pueden hacer esto."]
+        assert replies.messages[0].params["message_thread_id"] == 5  # in the topic, not General
         replies = await harness.feed({"message": {**group_message, "from": cora.user}})
         assert "Los avisos de 💡 Innovación también se publicarán en este tema" in replies.text
         event_id = await _create(harness, cora)

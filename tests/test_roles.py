@@ -156,3 +156,9 @@ def test_every_audited_action_has_a_name_admins_can_read() -> None:
                 )
                 recorded |= {c.value for c in choices if isinstance(c, ast.Constant)}
     assert len(recorded) > 15 and recorded <= set(ACTION_NAMES)
+
+
+async def test_a_pasted_wall_of_text_is_not_echoed_whole(harness: Harness) -> None:
+    admin = harness.person(user_id=900)
+    replies = await admin.send("/promote " + "x" * 4000)
+    assert replies.texts == [f"Ningún miembro activo coincide con «{'x' * 59}…»."]
