@@ -539,11 +539,13 @@ async def searched_organization(update: Update, context: Ctx) -> str:
     value = validation.organization_name(update.message.text)
     if isinstance(value, validation.Problem):
         return await _reject(update, context, value, ORGANIZATION)
-    _data(context)["new_organization"] = value
+    typed = _data(context).setdefault("typed_organizations", [])
+    typed[:] = [*typed[-9:], value]  # each "Add" button keeps the name it shows
     viewer = context.member.id if context.member else None
     matches = await context.services.repos.reference.find_organizations(value, viewer)
     rows = [[_button(o.name, "org", o.id)] for o in matches]
-    rows.append([_button(_.label("➕ Add “{name}”", name=value[:40]), "orgadd")])
+    add = _.label("➕ Add “{name}”", name=value[:40])
+    rows.append([_button(add, "orgadd", len(typed) - 1)])
     rows.append([_button(_.label("📋 See the whole list"), "orgp", 0)])
     text = (
         _("Organizations matching “{text}”:", text=value)
@@ -555,12 +557,18 @@ async def searched_organization(update: Update, context: Ctx) -> str:
 
 
 async def add_typed_organization(update: Update, context: Ctx) -> str:
+    """➕ Add "…": the name on that very button (not the latest search)."""
     query = update.callback_query
-    assert query is not None
+    assert query is not None and query.data is not None
     await query.answer()
-    if not _data(context).get("new_organization"):
+    typed = _data(context).get("typed_organizations") or []
+    index = (
+        validation.whole_number(query.data.split(":")[-1]) if query.data.count(":") == 2 else None
+    )
+    if index is None or index >= len(typed):
         await ask_new_organization(update, context)
         return NEW_ORGANIZATION
+    _data(context)["new_organization"] = typed[index]
     await ask_sector(update, context)
     return SECTOR
 
@@ -910,7 +918,7 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
             CallbackQueryHandler(chose_organization, _cb("org", r"(\d+)")),
             CallbackQueryHandler(organization_page, _cb("orgp", r"(\d+)")),
             CallbackQueryHandler(other_organization, _cb("orgnew")),
-            CallbackQueryHandler(add_typed_organization, _cb("orgadd")),
+            CallbackQueryHandler(add_typed_organization, _cb("orgadd", r"(\d+)")),
             MessageHandler(text, searched_organization),
         ),
         NEW_ORGANIZATION: _step(NEW_ORGANIZATION, MessageHandler(text, typed_new_organization)),
