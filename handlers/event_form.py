@@ -667,6 +667,16 @@ async def _typed_capacity_change(
         if capacity is not None
         else _("✅ No seat limit now.")
     ]
+    going = (await repos.events.counts(event.id)).going
+    if capacity is not None and going > capacity:
+        lines.append(
+            _(
+                "{going} are going already: nobody loses their seat, and new answers wait "
+                "until fewer than {capacity} are going.",
+                going=going,
+                capacity=capacity,
+            )
+        )
     if promoted:
         lines.append(
             _._n(

@@ -851,11 +851,12 @@ def results_text(t: Translator, results: Results, tz: object) -> list[str]:
     for item in results.questions:
         q = item.question
         lines = [
-            t(
+            t._n(
+                "<b>{number}. {text}</b> ({count} answer)",
                 "<b>{number}. {text}</b> ({count} answers)",
+                item.answered,
                 number=q.position,
                 text=q.text,
-                count=item.answered,
             )
         ]
         for label, number in _distribution(t, item):

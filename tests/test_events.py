@@ -347,7 +347,8 @@ async def test_editing_details_tells_who_answered_and_more_seats_promote_the_wai
     await cora.send(f"/start ev_{event_id}")  # fewer seats: nobody loses theirs, but…
     await cora.tap("✏️ Editar")
     await cora.tap("Cupo")
-    await cora.send("1")
+    replies = await cora.send("1")
+    assert "Ya hay 2 que asistirán: nadie pierde su lugar" in replies.text
     await p1.tap("❌ No puedo")  # …a seat freed above the new capacity goes to nobody
     waiting = "SELECT count(*) FROM rsvps WHERE answer = 'waitlisted'"
     assert await db.fetchval(waiting) == 1

@@ -288,7 +288,7 @@ async def test_results_match_hand_computed_figures(harness: Harness) -> None:
     # 4 of 6 invited completed (5 members + the coordinator); 5 started
     assert "Tasa de respuesta: 4 de 6 invitados (67%) · 5 empezaron" in text
     assert "• Sí: 3 (75%)" in text and "• En preparación: 1 (25%)" in text
-    assert "4. ¿Qué tan útil fue el último taller? (1 respuestas)" in text
+    assert "4. ¿Qué tan útil fue el último taller? (1 respuesta)" in text
     # NPS: promoters 10, 9 (2); passive 7; detractor 3 → (2 - 1) / 4 = +25; mean 29/4
     assert "NPS: +25" in text and "Promedio: 7.25" in text
     assert "• Sí: 3 (75%)\n• No: 1 (25%)" in text
