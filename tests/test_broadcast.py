@@ -243,7 +243,7 @@ async def test_bad_input_while_composing_is_answered_and_nothing_is_lost(
     assert "Agrega un texto al archivo" in replies.text
     await cora.send("Texto bueno")
     replies = await cora.send("otro texto")  # the audience is asked with buttons
-    assert replies.texts == ["Usa los botones de arriba, o /cancel para dejar el aviso."]
+    assert replies.texts == ["Usa los botones de arriba, o /cancel para cancelar el aviso."]
     await harness.restart()  # the draft survives a restart
     await cora.tap("🌐 Todos los miembros")
     replies = await cora.send("/cancel")

@@ -348,7 +348,7 @@ async def test_editing_details_tells_who_answered_and_more_seats_promote_the_wai
     await cora.tap("✏️ Editar")
     await cora.tap("Cupo")
     replies = await cora.send("1")
-    assert "Ya hay 2 que asistirán: nadie pierde su lugar" in replies.text
+    assert "Ya hay 2 confirmados: nadie pierde su lugar" in replies.text
     await p1.tap("❌ No puedo")  # …a seat freed above the new capacity goes to nobody
     waiting = "SELECT count(*) FROM rsvps WHERE answer = 'waitlisted'"
     assert await db.fetchval(waiting) == 1
@@ -365,7 +365,7 @@ async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
     await harness.person(user_id=102).tap("✅ Asistiré")
     token = await db.fetchval("SELECT checkin_token FROM events")
     await cora.send(f"/start ev_{event_id}")
-    replies = await cora.tap("📷 QR de registro")
+    replies = await cora.tap("📷 QR de asistencia")
     assert replies.last.method == "sendPhoto"
     assert f"start=ci_{token}" in replies.last.text
     ana = harness.person(user_id=101)
@@ -376,17 +376,17 @@ async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
     assert "0 de 1 presentes" in replies.text
     replies = await cora.tap("☑️ Beto Ruiz")  # the door list keeps the QR's hours
     assert replies.alerts == [
-        "El registro abre dos horas antes de que empiece Foro de innovación abierta."
+        "El registro de asistencia abre dos horas antes de que empiece Foro de innovación abierta."
     ]
     harness.clock.advance(hours=7)  # 17:00 local
     replies = await ana.send(f"/start ci_{token}")
     assert "Quedó registrada tu asistencia" in replies.text
     replies = await ana.send(f"/start ci_{token}")
-    assert "Ya estabas registrado(a)" in replies.text
+    assert "Tu asistencia a" in replies.text
     replies = await ana.send("/start ci_forgedtoken123")
-    assert replies.texts == ["Este código de registro no es válido."]
+    assert replies.texts == ["Este código de asistencia no es válido."]
     replies = await cora.send(f"/attendees {event_id}")
-    assert "📍 1 registrados" in replies.text
+    assert "📍 1 presentes" in replies.text
     await cora.tap("📍 Registrar a mano")
     replies = await cora.tap("☑️ Beto Ruiz")
     assert replies.alerts == ["📍 Beto Ruiz quedó registrado(a)."]

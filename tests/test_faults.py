@@ -13,7 +13,7 @@ async def test_a_failed_reply_ends_in_a_localized_apology(harness: Harness) -> N
     harness.api.fail("sendMessage", chat_id=ana.id, description="Bad Request: message is broken")
     replies = await ana.send("/help")
     assert replies.texts == [
-        "😕 Perdona, algo falló de mi lado. No se perdió nada de lo que enviaste; "
+        "😕 Perdón, algo falló de mi parte. No se perdió nada de lo que enviaste; "
         "inténtalo de nuevo en un momento."
     ]
     assert "Traceback" not in replies.text

@@ -14,7 +14,7 @@ async def test_promote_to_an_axis_with_confirmation(harness: Harness) -> None:
     mario = await add_member(harness.db, 501, full_name="Mario Ruíz")
     admin = harness.person(user_id=900)
     replies = await admin.send("/promote mario ruiz")  # accents and case do not matter
-    assert "¿Qué debe ser Mario Ruíz? Ahora: miembro." in replies.text
+    assert "¿Qué rol debe tener Mario Ruíz? Ahora: miembro." in replies.text
     replies = await admin.tap("🛠 Coordinador: 🎓 Talento")
     assert "¿Convertir a Mario Ruíz en coordinador de 🎓 Talento?" in replies.text
     assert await harness.db.fetchval("SELECT role FROM members WHERE id = ?", (mario,)) == "member"

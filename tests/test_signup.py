@@ -220,7 +220,7 @@ async def test_bad_input_at_each_step_is_answered_and_nothing_is_lost(harness: H
     assert "Ese no es tu propio contacto" in replies.text
     assert (await _member(harness, ana))["phone"] is None
     replies = await ana.send_photo()
-    assert "Usa los botones de abajo: comparte tu número u Omitir." in replies.text
+    assert "Usa los botones de abajo: comparte tu número o toca Omitir." in replies.text
 
     replies = await ana.send("/start")  # again, in the middle
     assert "Estás a mitad del formulario. Sigamos donde te quedaste." in replies.text

@@ -70,7 +70,7 @@ async def _launch(harness: Harness, anonymous: bool = False, text: str = FULL) -
     cora = await _coordinator(harness)
     await _send_file(harness, cora, "pulso.yaml", text.format(anonymous=str(anonymous).lower()))
     replies = await cora.tap("🚀 Lanzar")
-    assert "está lanzada" in replies.text, replies.texts
+    assert "se lanzó" in replies.text, replies.texts
     return int(await harness.db.fetchval("SELECT max(id) FROM surveys"))
 
 
@@ -375,7 +375,7 @@ async def test_reminders_reach_only_who_has_not_finished(harness: Harness) -> No
     await cora.send(f"/results {survey_id}")
     await cora.tap("🕒 Programar un recordatorio")
     replies = await cora.send("28/11 09:00")
-    assert "El recordatorio sale el sábado, 28 de noviembre de 2026, 09:00" in replies.text
+    assert "El recordatorio se enviará el sábado, 28 de noviembre de 2026, 09:00" in replies.text
     await _answer_all(harness, harness.person(user_id=103))
     await add_member(harness.db, 104)  # approved after the launch: reminded too
     harness.clock.advance(days=4)
@@ -459,7 +459,7 @@ async def test_building_a_survey_in_the_chat(harness: Harness) -> None:
     await cora.send("0-500")
     await cora.tap("Opcional")
     await cora.tap("Preguntar a todos")
-    await cora.tap("✅ Ya no hay más preguntas")
+    await cora.tap("✅ Sin más preguntas")
     await cora.tap("🔒 Anónima: nadie puede ligar respuestas con personas")
     await cora.tap("🎓 Talento")
     replies = await cora.send("5/12 18:00")
@@ -514,7 +514,7 @@ async def test_a_chat_built_survey_with_a_condition_for_one_organization(harness
     replies = await cora.tap("Solo tras una respuesta a la 1: ¿Tienes vacantes abiertas?")
     assert replies.messages[-1].button_labels == ["Sí", "No"]
     await cora.tap("Sí")
-    await cora.tap("✅ Ya no hay más preguntas")
+    await cora.tap("✅ Sin más preguntas")
     replies = await cora.tap("👤 Con nombre: veo quién respondió qué")
     replies = await cora.tap("🏢 Una organización")
     for _page in range(10):
@@ -559,7 +559,7 @@ async def test_a_scoped_coordinator_picks_only_inside_their_axes(harness: Harnes
     await cora.tap("Sí / No")
     await cora.send("¿Vienes?")
     await cora.tap("Obligatoria")
-    await cora.tap("✅ Ya no hay más preguntas")
+    await cora.tap("✅ Sin más preguntas")
     replies = await cora.tap("👤 Con nombre: veo quién respondió qué")
     shown = replies.messages[-1].button_labels
     assert "🌐 Todos los miembros" not in shown and "🏢 Una organización" not in shown
@@ -600,7 +600,7 @@ questions:
         await cora.send("/cancel")
         await _send_file(harness, cora, "b.yaml", poll.format(anonymous="false"))
         replies = await cora.tap("📊 Encuesta en el grupo de la comunidad")
-        assert "se lanzó como encuesta en el grupo de la comunidad" in replies.text
+        assert "se lanzó como encuesta de Telegram en el grupo de la comunidad" in replies.text
         delivered = await harness.drain()
         polls = [c for c in delivered.calls if c.method == "sendPoll"]
         assert [c.chat_id for c in polls] == [community]  # nobody privately
@@ -715,7 +715,7 @@ async def test_form_steps_recheck_the_role_at_the_moment_of_the_action(harness: 
     await cora.tap("Sí / No")
     await cora.send("¿Vienes?")
     await cora.tap("Obligatoria")
-    await cora.tap("✅ Ya no hay más preguntas")
+    await cora.tap("✅ Sin más preguntas")
     await cora.tap("👤 Con nombre: veo quién respondió qué")
     await harness.db.execute("UPDATE members SET role = 'member' WHERE id = ?", (cora_id,))
     replies = await cora.tap("👥 Un grupo de trabajo")  # demoted meanwhile: refused
