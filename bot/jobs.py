@@ -14,6 +14,7 @@ from bot.context import Ctx
 log = logging.getLogger(__name__)
 
 MAINTENANCE_TIME = time(3, 30)  # local time, when the cluster sleeps
+WAL_SCRUB_SECONDS = 10  # at most this long an anonymous draft's old pages stay in the log
 
 
 async def optimize_database(context: Ctx) -> None:
@@ -43,6 +44,18 @@ def schedule_all(application: Application[Any, Ctx, Any, Any, Any, Any]) -> None
     for job in job_queue.get_jobs_by_name("survey-closing"):
         job.schedule_removal()
     job_queue.run_repeating(close_surveys, interval=60, first=0, name="survey-closing")
+    for job in job_queue.get_jobs_by_name("wal-scrub"):
+        job.schedule_removal()
+    job_queue.run_repeating(scrub_wal, interval=WAL_SCRUB_SECONDS, name="wal-scrub")
+
+
+async def scrub_wal(context: Ctx) -> None:
+    """Anonymous answers just moved out of a draft: empty the write-ahead log, so no old copy
+    of the draft (member and answers together) stays on disk. One checkpoint for a whole
+    burst of completions, within seconds; nothing at all when no anonymous survey was done."""
+    db = context.services.db
+    if db.wal_needs_scrub and not await db.scrub_wal():
+        log.info("WAL scrub postponed: readers were busy")
 
 
 async def remind_events(context: Ctx) -> None:

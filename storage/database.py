@@ -84,6 +84,7 @@ class Database:
         self._commit_task: asyncio.Task[None] | None = None
         self._savepoints = 0
         self.commits = 0  # how many COMMITs ran; the benchmarks read it
+        self.wal_needs_scrub = False  # an anonymous draft was deleted since the last scrub
 
     async def open(self) -> None:
         """Open both connections and apply the pragmas."""
@@ -217,6 +218,23 @@ class Database:
         """Many rows of one statement in one transaction."""
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)
+
+    async def scrub_wal(self) -> bool:
+        """Fold the write-ahead log into the database and empty it (TRUNCATE checkpoint).
+
+        `secure_delete` zeroes deleted rows in the database file, but older versions of a
+        page stay in the `-wal` file until a checkpoint: after an anonymous draft is turned
+        into an unlinked response, this makes sure no copy of the draft (member and answers
+        together) is left on disk. False when readers kept it from finishing (try again).
+        """
+        if _inside.get() is self:  # inside a transaction: the checkpoint would wait on us
+            self.wal_needs_scrub = True
+            return False
+        async with self._lock:
+            rows = list(await self.writer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+        busy = bool(rows and rows[0][0])
+        self.wal_needs_scrub = busy
+        return not busy
 
     async def optimize(self) -> None:
         """Refresh query-planner statistics and fold the WAL back into the database."""

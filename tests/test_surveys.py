@@ -747,3 +747,30 @@ async def test_an_answer_hidden_by_a_later_change_does_not_count(
     texts = await harness.db.fetchall("SELECT value_text FROM survey_answers")
     assert [r[0] for r in texts if r[0] is not None] == []  # the hidden answer is gone
     assert await harness.db.fetchval("SELECT count(*) FROM survey_answers") == 5
+
+
+async def test_no_copy_of_an_anonymous_draft_is_left_on_disk(harness: Harness) -> None:
+    """`secure_delete` zeroes the deleted draft in the database file; the write-ahead log
+    keeps older page versions until the scrub job empties it."""
+    await add_member(harness.db, 102)
+    await _launch(harness, anonymous=True)
+    await harness.drain()
+    person = harness.person(user_id=102)
+    await person.tap("▶️ Empezar")
+    await person.tap("No")
+    await person.send("ZQXW presupuesto")  # the free text, in the draft as a JSON list
+    for label in ("Electromovilidad", "Listo ✅", "Omitir ⏭", "9", "Sí"):
+        await person.tap(label)
+    await person.send("120")
+    path = harness.settings.database_path
+    files = [path, path.with_name(path.name + "-wal")]
+
+    def on_disk() -> bool:
+        return any(b'["ZQXW presupuesto"]' in f.read_bytes() for f in files if f.exists())
+
+    assert on_disk()  # the draft's old page is still in the log…
+    job = harness.app.job_queue.get_jobs_by_name("wal-scrub")[0]  # type: ignore[union-attr]
+    await job.callback(Ctx.from_job(job, harness.app))  # type: ignore[arg-type]
+    assert not on_disk()  # …and gone after the scrub; the unlinked answer stays
+    texts = [r[0] for r in await harness.db.fetchall("SELECT value_text FROM survey_answers")]
+    assert "ZQXW presupuesto" in texts

@@ -411,7 +411,9 @@ class SurveyRepository:
                 "DELETE FROM survey_drafts WHERE survey_id = ? AND member_id = ?",
                 (survey.id, member_id),
             )
-            return True
+        if survey.anonymous:  # the log still holds the draft's old pages: scrubbed shortly
+            self.db.wal_needs_scrub = True
+        return True
 
     async def _store_unlinked(
         self, conn: Any, survey: Survey, answers: dict[str, list[str]], *, complete: bool
@@ -465,6 +467,8 @@ class SurveyRepository:
                     if stored:
                         await self._store_unlinked(conn, survey, stored, complete=False)
             await conn.execute("DELETE FROM survey_drafts WHERE survey_id = ?", (survey_id,))
+        if survey.anonymous:  # drafts deleted: the log's old copies are scrubbed shortly
+            self.db.wal_needs_scrub = True
         return True
 
     # --- native polls ----------------------------------------------------------------------
