@@ -372,3 +372,71 @@ async def test_an_idle_sender_only_reads(harness: Harness) -> None:
     for _ in range(3):
         assert (await harness.drain()).calls == []
     assert harness.db.commits == commits
+
+
+async def test_audiences_by_event_answers_unfinished_survey_and_sector(harness: Harness) -> None:
+    db = harness.db
+    ana = await add_member(db, 101, organization="Flex")  # tier1
+    beto = await add_member(db, 102, organization="SEDEC")  # government
+    carla = await add_member(db, 103, organization="Flex")
+    cora = await _coordinator(harness)
+    event = await db.execute(
+        "INSERT INTO events (kind, axis_id, title, starts_at, ends_at, status)"
+        " VALUES ('event', 1, 'Foro', '2026-12-01T16:00:00Z', '2026-12-01T18:00:00Z', 'published')"
+    )
+    for member, answer in ((ana, "going"), (beto, "maybe"), (carla, "declined")):
+        await db.execute(
+            "INSERT INTO rsvps (event_id, member_id, answer, answered_at)"
+            " VALUES (?, ?, ?, '2026-11-24T16:00:00Z')",
+            (event, member, answer),
+        )
+    survey = await db.execute(
+        "INSERT INTO surveys (title, status, closes_at) VALUES ('Pulso', 'open', '2026-12-01T00:00:00Z')"
+    )
+    await db.execute(
+        "INSERT INTO survey_participation (survey_id, member_id, invited_at, completed_on)"
+        " VALUES (?, ?, '2026-11-24T16:00:00Z', NULL), (?, ?, '2026-11-24T16:00:00Z', '2026-11-24')",
+        (survey, beto, survey, carla),
+    )
+
+    async def recipients(*taps: str) -> list[int]:
+        await cora.send("/broadcast")
+        await cora.send("Aviso de prueba")
+        for label in taps:
+            await cora.tap(label)
+        await cora.tap("📤 Enviar ahora")
+        delivered = await harness.drain()
+        return sorted(c.chat_id for c in delivered.messages if c.chat_id in (101, 102, 103))
+
+    going_or_maybe = (
+        "📅 Quienes respondieron a un evento",
+        "1 dic 2026, 10:00 · Foro",
+        "✅ Asistiré y 🤔 Tal vez",
+    )
+    assert await recipients(*going_or_maybe) == [101, 102]
+    unfinished = ("📝 Quienes no han terminado una encuesta", "Pulso")
+    # Carla finished; Ana was not invited but is in the survey's audience (everyone): included
+    assert await recipients(*unfinished) == [101, 102]
+    sectors = ("🏭 Sectores", "Proveedor Tier-1", "Continuar ▶️")
+    assert await recipients(*sectors) == [101, 103]
+
+
+async def test_the_default_rate_paces_a_large_broadcast_with_live_progress(
+    harness: Harness,
+) -> None:
+    """120 members at the default 25 messages/s: about five seconds on the sender's clock
+    (slots 1/24 s apart), and the coordinator's status edited while it goes."""
+    for n in range(120):
+        await add_member(harness.db, 5000 + n, axes=("innovation",))
+    cora = await _coordinator(harness)
+    await _compose_to_innovation(harness, cora)
+    await cora.tap("📤 Enviar ahora")
+    started = harness.clock()
+    delivered = await harness.drain()
+    sends = [c for c in delivered.messages if c.method == "sendMessage" and c.chat_id >= 5000]
+    assert len(sends) == 120
+    seconds = (harness.clock() - started).total_seconds()
+    assert 120 / 25 <= seconds <= 120 / 24 + 1  # slots 1/(25 − 1) s apart
+    report = [c for c in delivered.messages if c.chat_id == COORDINATOR]
+    progress = [c for c in report if "Pendientes: 0" not in c.text]
+    assert progress and all(c.method == "editMessageText" for c in report)  # edited in place
