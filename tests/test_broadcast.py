@@ -391,11 +391,13 @@ async def test_audiences_by_event_answers_unfinished_survey_and_sector(harness: 
             (event, member, answer),
         )
     survey = await db.execute(
-        "INSERT INTO surveys (title, status, closes_at) VALUES ('Pulso', 'open', '2026-12-01T00:00:00Z')"
+        "INSERT INTO surveys (title, status, closes_at)"
+        " VALUES ('Pulso', 'open', '2026-12-01T00:00:00Z')"
     )
     await db.execute(
         "INSERT INTO survey_participation (survey_id, member_id, invited_at, completed_on)"
-        " VALUES (?, ?, '2026-11-24T16:00:00Z', NULL), (?, ?, '2026-11-24T16:00:00Z', '2026-11-24')",
+        " VALUES (?, ?, '2026-11-24T16:00:00Z', NULL),"
+        " (?, ?, '2026-11-24T16:00:00Z', '2026-11-24')",
         (survey, beto, survey, carla),
     )
 
