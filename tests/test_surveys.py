@@ -269,11 +269,15 @@ async def test_results_match_hand_computed_figures(harness: Harness) -> None:
     for user, score in scores.items():
         person = harness.person(user_id=user)
         await person.tap("▶️ Empezar")
-        await person.tap("Sí" if user != 104 else "En preparación")
+        await person.tap({104: "En preparación", 103: "No"}.get(user, "Sí"))
+        if user == 103:
+            await person.send("Sin presupuesto")  # the free text, shown only after "No"
         await person.tap("Talento")
-        await person.tap("Listo ✅")
         if user == 101:
-            await person.tap("5")
+            await person.tap("Electromovilidad")
+        await person.tap("Listo ✅")
+        if user in (101, 102):
+            await person.tap({101: "5", 102: "2"}[user])
         else:
             await person.tap("Omitir ⏭")
         await person.tap(score)
@@ -287,8 +291,13 @@ async def test_results_match_hand_computed_figures(harness: Harness) -> None:
     text = replies.text
     # 4 of 6 invited completed (5 members + the coordinator); 5 started
     assert "Tasa de respuesta: 4 de 6 invitados (67%) · 5 empezaron" in text
-    assert "• Sí: 3 (75%)" in text and "• En preparación: 1 (25%)" in text
-    assert "4. ¿Qué tan útil fue el último taller? (1 respuesta)" in text
+    assert "• Sí: 2 (50%)\n• No: 1 (25%)\n• En preparación: 1 (25%)" in text
+    assert "2. ¿Qué lo impide? (1 respuesta)\n💬 Sin presupuesto" in text
+    # multiple choice: each option counted over the people who answered (4)
+    assert "• Electromovilidad: 1 (25%)\n• Industria 4.0: 0 (0%)\n• Talento: 4 (100%)" in text
+    # the scale: 2 and 5 → a distribution of halves and a mean of 3.5
+    assert "4. ¿Qué tan útil fue el último taller? (2 respuestas)" in text
+    assert "• 2: 1 (50%)\n• 3: 0 (0%)\n• 4: 0 (0%)\n• 5: 1 (50%)\nPromedio: 3.50" in text
     # NPS: promoters 10, 9 (2); passive 7; detractor 3 → (2 - 1) / 4 = +25; mean 29/4
     assert "NPS: +25" in text and "Promedio: 7.25" in text
     assert "• Sí: 3 (75%)\n• No: 1 (25%)" in text
