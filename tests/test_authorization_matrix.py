@@ -40,6 +40,34 @@ async def _setup(harness: Harness) -> dict[str, int]:
         "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
         (ids["scoped coordinator"], await axis_id(db, "talent")),
     )
+    # Real things for the buttons to act on, so that "a refusal changes nothing" means
+    # something: an Innovation event happening now with an answer, a survey for everyone,
+    # and a scheduled announcement by the (unlimited) coordinator.
+    innovation = await axis_id(db, "innovation")
+    await db.execute(
+        "INSERT INTO events (id, kind, axis_id, title, starts_at, ends_at, status, capacity,"
+        " checkin_token) VALUES (1, 'event', ?, 'Foro', '2026-11-24T17:00:00Z',"
+        " '2026-11-24T19:00:00Z', 'published', 10, 'tok12345')",
+        (innovation,),
+    )
+    await db.execute(
+        "INSERT INTO rsvps (event_id, member_id, answer, answered_at)"
+        " VALUES (1, ?, 'going', '2026-11-24T10:00:00Z')",
+        (ids["member"],),
+    )
+    await db.execute(
+        "INSERT INTO surveys (id, title, status, opened_at, closes_at)"
+        " VALUES (1, 'Pulso', 'open', '2026-11-24T10:00:00Z', '2026-11-30T10:00:00Z')"
+    )
+    await db.execute(
+        "INSERT INTO survey_questions (survey_id, position, kind, text) VALUES (1, 1, 'yesno', '?')"
+    )
+    await db.execute(
+        "INSERT INTO broadcasts (id, kind, created_by, text, audience, status, created_at,"
+        " scheduled_for) VALUES (1, 'announcement', ?, 'Aviso', '{\"kind\":\"everyone\"}',"
+        " 'scheduled', '2026-11-24T10:00:00Z', '2026-11-30T10:00:00Z')",
+        (ids["coordinator"],),
+    )
     return ids
 
 
@@ -122,3 +150,21 @@ async def test_acting_buttons_by_role(harness: Harness, persona: str) -> None:
             assert await _snapshot(harness) == before, f"{data} by {persona} changed data"
         else:
             assert REFUSALS[needed] not in replies.alerts, (data, persona)
+
+
+async def test_a_coordinator_of_another_axis_is_refused_on_what_is_not_theirs(
+    harness: Harness,
+) -> None:
+    """Talent's coordinator, on an Innovation event, a survey for everyone and someone else's
+    announcement: every acting button is refused with the axis message and changes nothing."""
+    ids = await _setup(harness)
+    sara = harness.person(user_id=7004, first_name="Sara")
+    await sara.send("/help")
+    scoped = [d for d, _needed in _buttons(ids) if d.startswith(("ev:1:", "sa:", "bl:x", "bl:csv"))]
+    assert len(scoped) > 20
+    for data in scoped:
+        before = await _snapshot(harness)
+        replies = await sara.tap_data(data)
+        assert replies.alerts and replies.alerts[0].startswith("⛔"), (data, replies.alerts)
+        assert replies.messages == [], data
+        assert await _snapshot(harness) == before, f"{data} by a Talent coordinator changed data"
