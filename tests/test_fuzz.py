@@ -16,7 +16,10 @@ from tests.factories import add_member
 from tests.harness import Harness, Person
 
 PEOPLE = [1001, 1002, 500, 900]  # a stranger, a member, a coordinator, an admin (ADMIN_IDS)
-PREFIXES = ["su", "pf", "nt", "ap", "mb", "iv", "fg", "rl", "lang", "xx"]
+PREFIXES = [
+    *("su", "pf", "nt", "ap", "mb", "iv", "fg", "rl", "lang", "xx"),
+    *("ev", "evl", "ef", "wg", "sv", "sa", "bc", "bl"),  # events, groups, surveys, broadcasts
+]
 
 texts = st.text(max_size=300) | st.text(min_size=4090, max_size=4200, alphabet="ab <>&")
 commands = st.builds(
@@ -27,7 +30,11 @@ commands = st.builds(
 callback_data = st.text(max_size=80) | st.builds(
     lambda prefix, parts: ":".join([prefix, *parts]),
     st.sampled_from(PREFIXES),
-    st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", max_size=8), max_size=6),
+    st.lists(
+        st.sampled_from(["1", "0", "2", "go", "no", "mb", "at", "x", "ok"])
+        | st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", max_size=8),
+        max_size=6,
+    ),
 )
 kinds = st.sampled_from(
     [
@@ -120,6 +127,20 @@ async def _scenario(actions: list[tuple[int, tuple[str, Any]]]) -> None:
             await add_member(h.db, 1002, full_name="Mia Miembro")
             await add_member(h.db, 500, full_name="Coco Coordinadora", role="coordinator")
             await add_member(h.db, 3000, full_name="Pepe Pendiente", status="pending")
+            # Something for event and survey buttons to reach: event 1 and survey 1.
+            await h.db.execute(
+                "INSERT INTO events (id, kind, axis_id, title, starts_at, ends_at, status,"
+                " capacity, checkin_token) VALUES (1, 'event', 1, 'Foro', '2026-11-25T17:00:00Z',"
+                " '2026-11-25T19:00:00Z', 'published', 1, 'tok12345')"
+            )
+            await h.db.execute(
+                "INSERT INTO surveys (id, title, status, opened_at, closes_at) VALUES"
+                " (1, 'Pulso', 'open', '2026-11-24T10:00:00Z', '2026-11-30T10:00:00Z')"
+            )
+            await h.db.execute(
+                "INSERT INTO survey_questions (id, survey_id, position, kind, text)"
+                " VALUES (1, 1, 1, 'yesno', '¿Vienes?')"
+            )
             people = {uid: h.person(user_id=uid, first_name=f"P{uid}") for uid in PEOPLE}
             for user_id, (what, value) in actions:
                 await _act(h, people[user_id], what, value)
@@ -128,6 +149,17 @@ async def _scenario(actions: list[tuple[int, tuple[str, Any]]]) -> None:
             assert not h.api.unexpected, h.api.unexpected
             assert await h.db.fetchall("PRAGMA foreign_key_check") == []
             assert await h.db.fetchval("PRAGMA integrity_check") == "ok"
+            # No half-written rows: every answer belongs to a response, every RSVP to a person,
+            # and an event never holds more going than its capacity.
+            orphans = await h.db.fetchval(
+                "SELECT count(*) FROM survey_answers a LEFT JOIN survey_responses r"
+                " ON r.id = a.response_id WHERE r.id IS NULL"
+            )
+            assert orphans == 0
+            going = await h.db.fetchval(
+                "SELECT count(*) FROM rsvps WHERE event_id = 1 AND answer = 'going'"
+            )
+            assert going <= 1
             # Every member row that claims to be past sign-up has its consent.
             assert (
                 await h.db.fetchval(
