@@ -446,6 +446,9 @@ async def test_events_lists_and_deep_link(harness: Harness) -> None:
     await member.tap("🤔 Tal vez")
     replies = await member.send("/myevents")
     assert "Foro de innovación abierta — 🤔 Tal vez" in replies.text
+    await member.send("/events")
+    replies = await member.tap("🔎 Ver todos los eventos")  # each with the member's own answer
+    assert "28 nov 2026, 18:00: Foro de innovación abierta — 🤔 Tal vez" in replies.text
 
 
 async def test_groups_join_and_leave(harness: Harness) -> None:
@@ -624,3 +627,21 @@ async def test_the_reminder_job_follows_moves_and_cancellations(harness: Harness
     await cora.tap("❌ Sí, cancelarlo")
     await harness.drain()
     assert await tick(hours=23) == []  # cancelled: no one-hour reminder
+
+
+async def test_a_new_place_is_told_to_who_answered(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    cora = await _coordinator(harness)
+    event_id = await _create(harness, cora)
+    await harness.drain()
+    await harness.person(user_id=101).tap("✅ Asistiré")
+    await cora.send(f"/start ev_{event_id}")
+    await cora.tap("📍 Lugar")
+    replies = await cora.send("https://meet.example.com/foro")
+    assert "Se está avisando" in replies.text
+    delivered = await harness.drain()
+    notice = [c for c in delivered.messages if c.chat_id == 101]
+    assert len(notice) == 1 and "tiene nuevo lugar: https://meet.example.com/foro" in notice[0].text
+    stored = await harness.db.fetchone("SELECT place, online_url FROM events")
+    assert tuple(stored) == (None, "https://meet.example.com/foro")
+

@@ -80,3 +80,24 @@ def test_more_than_a_year_ahead_is_refused_as_a_likely_typo() -> None:
     result = parse_local("28/11/2099 18:00", now=NOW, tz=TZ)
     assert isinstance(result, WhenProblem) and "more than a year away" in result.message
     assert not isinstance(parse_local("20/11/2027 18:00", now=NOW, tz=TZ), WhenProblem)
+
+
+def test_weekly_and_every_two_weeks_series_keep_the_local_time() -> None:
+    from bot.when import series_starts
+
+    first = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # Monday 30 Nov, 18:00 in Aguascalientes
+    weekly = series_starts(first, "weekly", tz=TZ, count=3)
+    assert weekly == [
+        datetime(2026, 12, 8, 0, 0, tzinfo=UTC),
+        datetime(2026, 12, 15, 0, 0, tzinfo=UTC),
+    ]
+    biweekly = series_starts(first, "biweekly", tz=TZ, count=3)
+    assert biweekly == [
+        datetime(2026, 12, 15, 0, 0, tzinfo=UTC),
+        datetime(2026, 12, 29, 0, 0, tzinfo=UTC),
+    ]
+    # the 5th Tuesday of a month becomes the last Tuesday of the next ones
+    fifth = datetime(2026, 12, 30, 0, 0, tzinfo=UTC)  # Tuesday 29 Dec, 18:00 local
+    assert series_starts(fifth, "monthly_weekday", tz=TZ, count=2) == [
+        datetime(2027, 1, 27, 0, 0, tzinfo=UTC)  # Tuesday 26 Jan, the month's last
+    ]
