@@ -230,6 +230,24 @@ async def test_photo_with_caption_goes_out_as_a_photo(harness: Harness) -> None:
     assert all(c.params["photo"] == "AgPhoto" and c.text == "Cartel del foro" for c in photos)
 
 
+async def test_a_document_goes_out_as_a_document_with_escaped_text(harness: Harness) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+    await cora.send("/broadcast")
+    document = {"file_id": "BQDoc", "file_unique_id": "d9", "file_name": "agenda.pdf"}
+    caption = "Agenda <final> & anexos"  # plain text from the coordinator: escaped in HTML
+    await harness.feed({"message": cora._message(document=document, caption=caption)})
+    await cora.tap("🎯 Miembros de ejes")
+    await cora.tap("🎓 Talento")
+    await cora.tap("Continuar ▶️")
+    await cora.tap("📤 Enviar ahora")
+    delivered = await harness.drain()
+    documents = [c for c in delivered.calls if c.method == "sendDocument"]
+    assert sorted(c.chat_id for c in documents) == [102, 103]
+    assert all(c.params["document"] == "BQDoc" for c in documents)
+    assert all(c.html == "Agenda &lt;final&gt; &amp; anexos" for c in documents)
+
+
 async def test_bad_input_while_composing_is_answered_and_nothing_is_lost(
     harness: Harness,
 ) -> None:

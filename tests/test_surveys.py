@@ -783,3 +783,24 @@ async def test_no_copy_of_an_anonymous_draft_is_left_on_disk(harness: Harness) -
     assert not on_disk()  # …and gone after the scrub; the unlinked answer stays
     texts = [r[0] for r in await harness.db.fetchall("SELECT value_text FROM survey_answers")]
     assert "ZQXW presupuesto" in texts
+
+
+async def test_anonymous_reminders_and_the_one_response_rule(harness: Harness) -> None:
+    for user in (101, 102):
+        await add_member(harness.db, user)
+    survey_id = await _launch(harness, anonymous=True)
+    await harness.drain()
+    ana = harness.person(user_id=101)
+    await _answer_all(harness, ana)
+    rows = await harness.db.fetchval("SELECT count(*) FROM survey_answers")
+    question = await harness.db.fetchval(
+        "SELECT id FROM survey_questions WHERE survey_id = ? AND position = 6", (survey_id,)
+    )
+    replies = await ana.tap_data(f"sv:{survey_id}:{question}:v1")  # a forged second answer
+    assert replies.alerts == ["Ya respondiste esta encuesta. ¡Gracias!"]
+    assert await harness.db.fetchval("SELECT count(*) FROM survey_answers") == rows
+    cora = harness.person(user_id=COORDINATOR)
+    await cora.send(f"/results {survey_id}")
+    await cora.tap("🔔 Recordar a quien no ha terminado")  # anonymous: who took part is known
+    delivered = await harness.drain()
+    assert sorted(c.chat_id for c in delivered.messages) == [102, COORDINATOR]
