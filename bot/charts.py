@@ -14,11 +14,16 @@ from matplotlib import pyplot  # the backend is chosen first, above
 BAR = "#1f6feb"
 
 
-def bar_chart(title: str, labels: list[str], counts: list[int], note: str = "") -> bytes:
-    """Bars with the count and percentage at their end; the title wrapped to the width."""
+def bar_chart(
+    title: str, labels: list[str], counts: list[int], note: str = "", people: int | None = None
+) -> bytes:
+    """Bars with the count and percentage at their end; the title wrapped to the width.
+
+    Percentages are of `people` who answered when given (multiple choice: the shares add up
+    to more than 100 %, as in the text results), else of all the counts."""
     import textwrap
 
-    total = sum(counts) or 1
+    total = people or sum(counts) or 1
     height = 1.6 + 0.55 * max(len(labels), 2)
     figure, axes = pyplot.subplots(figsize=(7.2, height), dpi=110)
     try:

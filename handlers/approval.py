@@ -117,7 +117,8 @@ async def decide(update: Update, context: Ctx) -> None:
         if applicant.status == "active"
         else _("❌ Rejected by {name}.", name=_coordinator_name(context))
     )
-    await query.edit_message_text(summary + "\n\n" + outcome)
+    header = _("🆕 <b>New membership application</b>")
+    await query.edit_message_text(header + "\n\n" + summary + "\n\n" + outcome)
     await _close_other_copies(context, applicant, query.message)
     await _tell_applicant(context, applicant)
 

@@ -63,6 +63,19 @@ def answer_label(t: Translator, answer: str | None) -> str:
     }.get(answer or "", "")
 
 
+def counts_line(t: Translator, counts: Counts, *, staff: bool = False) -> str:
+    """"✅ 1 going · 🤔 0 maybe · ❌ 2 can't go", each count agreeing with its number; staff
+    also see the waiting list and the check-ins."""
+    parts = [t._n("✅ {count} going", "✅ {count} going", counts.going)]
+    if staff:
+        parts.append(t._n("⏳ {count} waiting", "⏳ {count} waiting", counts.waitlisted))
+    parts.append(t._n("🤔 {count} maybe", "🤔 {count} maybe", counts.maybe))
+    parts.append(t._n("❌ {count} can't go", "❌ {count} can't go", counts.declined))
+    if staff:
+        parts.append(t._n("📍 {count} checked in", "📍 {count} checked in", counts.checked_in))
+    return " · ".join(parts)
+
+
 def card_text(
     t: Translator,
     event: Event,
@@ -98,14 +111,7 @@ def card_text(
     if event.status == "cancelled":
         lines.append(t("❌ <b>This event was cancelled.</b>"))
         return "\n".join(lines)
-    lines.append(
-        t(
-            "✅ {going} going · 🤔 {maybe} maybe · ❌ {declined} can't go",
-            going=counts.going,
-            maybe=counts.maybe,
-            declined=counts.declined,
-        )
-    )
+    lines.append(counts_line(t, counts))
     if event.capacity is not None:
         free = max(0, event.capacity - counts.going)
         lines.append(
@@ -555,15 +561,7 @@ async def send_attendees(update: Update, context: Ctx, event: Event) -> None:
     people = await repos.events.attendees(event.id)
     lines = [
         _("👥 <b>{title}</b> (#{number})", title=event.title, number=event.id),
-        _(
-            "✅ {going} going · ⏳ {waitlisted} waiting · 🤔 {maybe} maybe · "
-            "❌ {declined} can't go · 📍 {present} checked in",
-            going=counts.going,
-            waitlisted=counts.waitlisted,
-            maybe=counts.maybe,
-            declined=counts.declined,
-            present=counts.checked_in,
-        ),
+        counts_line(_, counts, staff=True),
         "",
     ]
     for person in people[:40]:

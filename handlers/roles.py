@@ -334,8 +334,9 @@ async def audit_csv(update: Update, context: Ctx) -> None:
                 json.dumps(json.loads(str(entry["details"])), ensure_ascii=False),
             ]
         )
-    await context.bot.send_document(
-        _chat_id(update), InputFile(buffer.getvalue().encode(), filename="clia-audit-log.csv")
+    await context.bot.send_document(  # with a BOM, like every CSV here, for Excel
+        _chat_id(update),
+        InputFile(buffer.getvalue().encode("utf-8-sig"), filename="clia-audit-log.csv"),
     )
 
 

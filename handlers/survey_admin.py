@@ -986,6 +986,7 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
             [p[0] for p in pairs],
             [p[1] for p in pairs],
             note,
+            people=item.answered,  # the same base as the text's percentages
         )
         await context.bot.send_photo(
             _chat(update),

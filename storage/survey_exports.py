@@ -115,9 +115,9 @@ def wide_rows(
             response[index[f"q{question.position}_{row[7]}"]] = 1
         else:
             response[column] = value
-    for response in responses.values():
-        for q in survey.questions:
-            if q.kind == "multi":
+    for response in responses.values():  # 0 for an option not chosen by who answered;
+        for q in survey.questions:  # blank where the question was never answered (or shown)
+            if q.kind == "multi" and response[index[f"q{q.position}"]] != "":
                 for o in q.options:
                     cell = index[f"q{q.position}_{o.code}"]
                     response[cell] = response[cell] or 0

@@ -181,7 +181,7 @@ async def test_answers_capacity_and_waiting_list_promotion(harness: Harness) -> 
     replies = await p1.tap("✅ Asistiré")
     assert replies.alerts == ["✅ ¡Nos vemos ahí! El archivo de calendario está en el chat."]
     card = next(c for c in replies.messages if c.method == "editMessageText")
-    assert "✅ 1 asistirán" in card.text and "Queda 1 lugar" in card.text
+    assert "✅ 1 asistirá" in card.text and "Queda 1 lugar" in card.text
     assert "Tu respuesta: ✅ Asistiré" in card.text
     assert any(c.method == "sendDocument" for c in replies.calls)
     await p2.tap("✅ Asistiré")
@@ -386,7 +386,7 @@ async def test_check_in_by_qr_and_by_hand(harness: Harness) -> None:
     replies = await ana.send("/start ci_forgedtoken123")
     assert replies.texts == ["Este código de asistencia no es válido."]
     replies = await cora.send(f"/attendees {event_id}")
-    assert "📍 1 presentes" in replies.text
+    assert "📍 1 presente" in replies.text
     await cora.tap("📍 Registrar a mano")
     replies = await cora.tap("☑️ Beto Ruiz")
     assert replies.alerts == ["📍 Beto Ruiz quedó registrado(a)."]

@@ -110,8 +110,8 @@ async def test_audit_log_in_chat_and_as_csv(harness: Harness) -> None:
     assert "2026-11-24 10:00 · (sistema o persona borrada) · cambió un rol #1" in replies.text
     replies = await admin.tap("⬇️ Bitácora completa en CSV")
     name, content = replies.last.files["document"]
-    rows = list(csv.DictReader(io.StringIO(content.decode())))
-    assert name == "clia-audit-log.csv"
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert name == "clia-audit-log.csv" and content.startswith(b"\xef\xbb\xbf")  # for Excel
     assert rows[0]["action"] == "role_changed" and rows[0]["at_utc"] == "2026-11-24T16:00:00Z"
     assert '"role": "admin"' in rows[0]["details"]
 

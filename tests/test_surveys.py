@@ -676,6 +676,12 @@ async def test_members_who_join_after_the_launch_can_answer(harness: Harness) ->
     assert "Pulso de talento" in replies.text
     replies = await newcomer.tap("▶️ Empezar")
     assert "¿Tu empresa tiene becarios?" in replies.text
+    invited = await harness.db.fetchval(  # counted as invited, so the rate stays a rate
+        "SELECT invited_at IS NOT NULL FROM survey_participation p JOIN members m"
+        " ON m.id = p.member_id WHERE m.telegram_user_id = 150 AND p.survey_id = ?",
+        (survey_id,),
+    )
+    assert invited == 1
     replies = await newcomer.tap_data(f"sv:{survey_id + 1}:0:start")  # not in its audience
     assert replies.alerts == ["Esta encuesta es para otros miembros del clúster."]
 

@@ -306,10 +306,12 @@ class SurveyRepository:
                 (survey.id, member_id),
             )
             await conn.execute(
+                # Someone who joined the audience after the launch counts as invited when they
+                # start, so that the response rate (complete ÷ invited) stays a rate.
                 "INSERT INTO survey_participation (survey_id, member_id, invited_at, started_at)"
-                " VALUES (?, ?, NULL, ?) ON CONFLICT (survey_id, member_id) DO UPDATE SET"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (survey_id, member_id) DO UPDATE SET"
                 " started_at = coalesce(started_at, excluded.started_at)",
-                (survey.id, member_id, to_db_time(now)),
+                (survey.id, member_id, to_db_time(now), to_db_time(now)),
             )
             if not survey.anonymous:
                 await conn.execute(
