@@ -24,7 +24,6 @@ from bot.validation import echo
 from handlers.signup import (
     admit_to_community,
     member_summary,
-    refuse_to_community,
     welcome_active,
 )
 from storage.models import Member
@@ -162,10 +161,7 @@ def _coordinator_name(context: Ctx, t: Translator | None = None) -> str:
 async def _tell_applicant(context: Ctx, applicant: Member) -> None:
     """The applicant hears the decision; the group's door follows it (let in, or the waiting
     join request declined) even when the applicant has blocked the bot."""
-    if applicant.status == "active":
-        await admit_to_community(context, applicant)
-    else:
-        await refuse_to_community(context, applicant)
+    await admit_to_community(context, applicant, admit=applicant.status == "active")
     if applicant.chat_id is None:
         return
     try:

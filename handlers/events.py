@@ -64,7 +64,7 @@ def answer_label(t: Translator, answer: str | None) -> str:
 
 
 def counts_line(t: Translator, counts: Counts, *, staff: bool = False) -> str:
-    """"✅ 1 going · 🤔 0 maybe · ❌ 2 can't go", each count agreeing with its number; staff
+    """ "✅ 1 going · 🤔 0 maybe · ❌ 2 can't go", each count agreeing with its number; staff
     also see the waiting list and the check-ins."""
     parts = [t._n("✅ {count} going", "✅ {count} going", counts.going)]
     if staff:

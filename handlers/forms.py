@@ -13,19 +13,14 @@ from bot import callbacks
 from bot.context import Ctx
 
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
-PREVIEW_BUTTONS = ("ev:0:", "sv:0:")
-EVERYWHERE_BUTTONS = ("lang:",)  # a card or question shown before it exists has id 0
 
 
 async def wrong_input(update: Update, context: Ctx) -> None:
     """A button of another step (or message) says it expired; anything typed is redirected."""
     query = update.callback_query
     if query is not None:
-        preview = str(query.data or "").startswith(PREVIEW_BUTTONS)
         await query.answer(
-            context.t.label("This is the preview: the buttons work once it is published.")
-            if preview
-            else context.t.label(
+            context.t.label(
                 "That button belongs to an earlier step. Please answer the last question."
             ),
             show_alert=True,
@@ -70,9 +65,9 @@ def step(
 
 
 def own_buttons(*prefixes: str) -> Callable[[object], bool]:
-    """A form answers only its own stale buttons (`<prefix>:…`) and preview cards; any other
-    button (an event card, a survey, /language) keeps working in the middle of a form."""
-    own = (*(f"{prefix}:" for prefix in prefixes), *PREVIEW_BUTTONS)
+    """A form answers only its own stale buttons (`<prefix>:…`); any other button (an event
+    card or its preview, a survey, /language) goes to its own handler, also mid-form."""
+    own = tuple(f"{prefix}:" for prefix in prefixes)
 
     def matches(data: object) -> bool:
         return str(data).startswith(own)

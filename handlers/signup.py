@@ -778,22 +778,16 @@ async def welcome_active(context: Ctx, member: Member) -> None:
     )
 
 
-async def admit_to_community(context: Ctx, member: Member) -> None:
-    """Approve the group join requests this person made before being active."""
+async def admit_to_community(context: Ctx, member: Member, *, admit: bool = True) -> None:
+    """The group join requests this person made before a decision: approved once they are
+    active, declined when their application is rejected."""
+    bot = context.bot
+    answer = bot.approve_chat_join_request if admit else bot.decline_chat_join_request
     for chat_id in await context.services.repos.members.take_join_requests(member.telegram_user_id):
         try:
-            await context.bot.approve_chat_join_request(chat_id, member.telegram_user_id)
+            await answer(chat_id, member.telegram_user_id)
         except TelegramError as error:  # the request may have expired or been withdrawn
-            log.info("join request of member %s not approved: %s", member.id, error.message)
-
-
-async def refuse_to_community(context: Ctx, member: Member) -> None:
-    """A rejected application: the group join requests waiting for it are declined."""
-    for chat_id in await context.services.repos.members.take_join_requests(member.telegram_user_id):
-        try:
-            await context.bot.decline_chat_join_request(chat_id, member.telegram_user_id)
-        except TelegramError as error:  # the request may have expired or been withdrawn
-            log.info("join request of member %s not declined: %s", member.id, error.message)
+            log.info("join request of member %s left as it was: %s", member.id, error.message)
 
 
 # --- what does not fit the step ------------------------------------------------------

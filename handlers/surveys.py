@@ -304,14 +304,14 @@ async def tapped(update: Update, context: Ctx) -> None:
     """Start, an answer, Done, Back or Skip."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    if await active_member(update, context) is None:
-        return
     _prefix, survey_id, question_id, action = query.data.split(":")
     if survey_id == "0":  # the first question in a coordinator's preview
         await query.answer(
             context.t.label("This is the preview: the buttons work once it is published."),
             show_alert=True,
         )
+        return
+    if await active_member(update, context) is None:
         return
     survey = await context.services.repos.surveys.get(int(survey_id))
     if survey is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.factories import add_member
-from tests.harness import Harness, Person
+from tests.harness import Harness, Person, Replies
 
 MEMBER_ROW = (
     "SELECT full_name, organization_id, job_title, email, phone, language, status,"
@@ -146,6 +146,16 @@ async def test_rejected_applicants_are_told_and_can_apply_again(harness: Harness
     assert (await _member(harness, ana))["status"] == "pending"
 
 
+async def _finish_in_english(ben: Person) -> Replies:
+    """From the job title to the confirmation, for an English applicant without a phone."""
+    await ben.send("Plant manager")
+    await ben.send("ben@continental.com")
+    await ben.send("Skip")
+    await ben.tap("🧭 Conscious Leadership")
+    await ben.tap("Continue ▶️")
+    return await ben.tap("✅ Confirm and send")
+
+
 async def test_invitation_makes_the_member_active_at_once(harness: Harness) -> None:
     coordinator = harness.person(user_id=500, first_name="Coord")
     await add_member(harness.db, 500, full_name="Carla Coordinadora", role="coordinator")
@@ -164,12 +174,7 @@ async def test_invitation_makes_the_member_active_at_once(harness: Harness) -> N
     replies = await ben.send("Ben Müller")
     assert "Organization: Continental (from your invitation)." in replies.text
     assert "What is your job title?" in replies.text
-    await ben.send("Plant manager")
-    await ben.send("ben@continental.com")
-    await ben.send("Skip")
-    await ben.tap("🧭 Conscious Leadership")
-    await ben.tap("Continue ▶️")
-    replies = await ben.tap("✅ Confirm and send")
+    replies = await _finish_in_english(ben)
     assert "Welcome to CLIA, Ben Müller! You are now a member." in replies.text
     assert not [c for c in replies.calls if c.chat_id in (900, 500)]  # no approval needed
     row = await harness.db.fetchone(
@@ -347,10 +352,5 @@ async def test_an_invitation_link_opened_in_the_middle_of_the_form_still_counts(
     replies = await ben.send(f"/start {link.group(1)}")  # then the right one, at the organization
     assert "Organization: Continental (from your invitation)." in replies.text
     assert "What is your job title?" in replies.text
-    await ben.send("Plant manager")
-    await ben.send("ben@continental.com")
-    await ben.send("Skip")
-    await ben.tap("🧭 Conscious Leadership")
-    await ben.tap("Continue ▶️")
-    replies = await ben.tap("✅ Confirm and send")
+    replies = await _finish_in_english(ben)
     assert "You are now a member." in replies.text
