@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## set up and run the bot
 	$(PY) -m bot run
 
-test: $(STAMP)  ## set up, lint, type-check and run the whole test suite
+test: $(STAMP)  ## set up, lint, type-check, check the architecture and run the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 bench: $(STAMP)  ## set up and run the benchmarks: a table of ratios and bench/results.json

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bench.common import Row, at_most
 from bench.dataset import build_async
-from storage import survey_exports
 from storage.database import Database
-from storage.repositories.surveys import SurveyRepository
+from storage.repositories.surveys import exports as survey_exports
+from storage.repositories.surveys.surveys import SurveyRepository
 
 ROUNDS = 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.repositories.events import Event
+from storage.repositories.events.events import Event
 
 PRODUCT = "-//CLIA Aguascalientes//Bot de miembros//ES"
 

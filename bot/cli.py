@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
-from storage.database import Database, read_only_uri
+from storage.backup import copy_database
+from storage.database import Database
 
 log = logging.getLogger("bot")
 
@@ -86,14 +86,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     if target.resolve() == source_path.resolve():
         print("The backup path must differ from DATABASE_PATH.", file=sys.stderr)
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(read_only_uri(source_path), uri=True)
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    copy_database(source_path, target)
     print(f"Backup written to {target}")
     return 0
 

@@ -4,6 +4,8 @@ so every job is (re)built from it at start-up by `schedule_all`."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
@@ -15,6 +17,26 @@ log = logging.getLogger(__name__)
 
 MAINTENANCE_TIME = time(3, 30)  # local time, when the cluster sleeps
 WAL_SCRUB_SECONDS = 10  # at most this long an anonymous draft's old pages stay in the log
+
+JobCallback = Callable[[Ctx], Coroutine[Any, Any, object]]
+
+
+@dataclass(frozen=True)
+class Repeating:
+    """A feature's recurring job: derived from the database each time it runs."""
+
+    name: str
+    callback: JobCallback
+    interval: float  # seconds
+
+
+_repeating: dict[str, Repeating] = {}
+
+
+def register_repeating(name: str, callback: JobCallback, interval: float) -> None:
+    """Called from handlers/__init__.py: features own their jobs, bot/ only schedules them
+    (bot/ never imports a feature). The first run is at start-up, then every `interval`."""
+    _repeating[name] = Repeating(name, callback, interval)
 
 
 async def optimize_database(context: Ctx) -> None:
@@ -36,14 +58,12 @@ def schedule_all(application: Application[Any, Ctx, Any, Any, Any, Any]) -> None
         time=MAINTENANCE_TIME.replace(tzinfo=services.settings.tz),
         name="db-optimize",
     )
-    for job in job_queue.get_jobs_by_name("event-reminders"):
-        job.schedule_removal()
-    # Reminders are derived from the database each minute (and right at start-up), so a
-    # restart loses none; each one is queued once, under a key of event, start and lead.
-    job_queue.run_repeating(remind_events, interval=60, first=0, name="event-reminders")
-    for job in job_queue.get_jobs_by_name("survey-closing"):
-        job.schedule_removal()
-    job_queue.run_repeating(close_surveys, interval=60, first=0, name="survey-closing")
+    # Features' jobs (event reminders, survey closing…) are derived from the database each
+    # time (and right at start-up), so a restart loses none.
+    for spec in _repeating.values():
+        for job in job_queue.get_jobs_by_name(spec.name):
+            job.schedule_removal()
+        job_queue.run_repeating(spec.callback, interval=spec.interval, first=0, name=spec.name)
     for job in job_queue.get_jobs_by_name("wal-scrub"):
         job.schedule_removal()
     job_queue.run_repeating(scrub_wal, interval=WAL_SCRUB_SECONDS, name="wal-scrub")
@@ -56,16 +76,3 @@ async def scrub_wal(context: Ctx) -> None:
     db = context.services.db
     if db.wal_needs_scrub and not await db.scrub_wal():
         log.info("WAL scrub postponed: readers were busy")
-
-
-async def remind_events(context: Ctx) -> None:
-    from handlers.events import remind_due
-
-    await remind_due(context)
-
-
-async def close_surveys(context: Ctx) -> None:
-    """Surveys close by themselves at their closing time (checked each minute)."""
-    from handlers.survey_admin import close_due
-
-    await close_due(context)

@@ -11,11 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from telegram import InlineKeyboardMarkup, Message
 
-from bot.i18n import Translator
-from bot.services import Services
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import I18n, Translator
+from storage.repositories import Repositories
+
+
+class ServiceParts(Protocol):
+    """What the sender and the renderers reach of `bot.services.Services` (which holds the
+    sender): named here so that this module and the sender need not import that one."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def repos(self) -> Repositories: ...
+
+    @property
+    def i18n(self) -> I18n: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
 
 @dataclass(frozen=True)
@@ -30,7 +50,7 @@ class Notice:
     member_id: int | None
     chat_id: int
     t: Translator
-    services: Services
+    services: ServiceParts
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.context import Ctx
 from storage.database import Database
-from storage.repositories.persistence import PersistenceRepository
+from storage.repositories.core.persistence import PersistenceRepository
 
 UserData = dict[Any, Any]
 

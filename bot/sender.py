@@ -32,18 +32,14 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.i18n import Translator
-from bot.notices import Notice, Rendered, render
-from storage.repositories.outbox import Figures, Outcome, PendingDelivery
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.notices import Notice, Rendered, ServiceParts, render
+from storage.repositories.broadcasts.outbox import Figures, Outcome, PendingDelivery
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +63,7 @@ def visible_length(text: str) -> int:
 class Sender:
     """One per Application: `start()` in post_init, `stop()` in post_shutdown."""
 
-    def __init__(self, services: Services, bot: Bot, *, rate: float) -> None:
+    def __init__(self, services: ServiceParts, bot: Bot, *, rate: float) -> None:
         self.services = services
         self.bot = bot
         # Slots 1/(rate-1) apart, kept on schedule when a send is a little late: no

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n
+from bot.sender import Sender
 from storage.database import Database
 from storage.repositories import Repositories
-
-if TYPE_CHECKING:
-    from bot.sender import Sender
 
 
 @dataclass

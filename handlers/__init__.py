@@ -27,45 +27,47 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
+from bot import jobs
+from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
-from handlers import (
-    approval,
-    broadcast,
-    caller,
-    common,
-    community,
-    errors,
-    event_form,
-    events,
-    flood,
-    groups,
-    language,
-    menu,
-    privacy,
-    profile,
-    reachability,
-    roles,
-    signup,
-    survey_admin,
-    surveys,
+from handlers.broadcasts import form as broadcasts
+from handlers.community import join_requests
+from handlers.core import caller, common, errors, flood, language, menu, reachability
+from handlers.events import cards as events
+from handlers.events import form as event_form
+from handlers.events import groups
+from handlers.members import approval, privacy, profile, roles, signup
+from handlers.surveys import answering as surveys
+from handlers.surveys import building as survey_admin
+
+# The main menu under the text box, in display order. The features own the callbacks;
+# the menu (in core, below every feature) is given them here.
+MENU = (
+    menu.MenuItem(N_("📅 Events"), events.list_events),
+    menu.MenuItem(N_("📝 Surveys"), surveys.my_surveys),
+    menu.MenuItem(N_("👥 Working groups"), groups.list_groups),
+    menu.MenuItem(N_("👤 My profile"), profile.profile),
+    menu.MenuItem(N_("❓ Help"), common.help_command),
+    menu.MenuItem(N_("🌐 Language"), language.ask_language),
 )
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
-    """Register every handler and the error handler, in order."""
+    """Register every handler, job, notice renderer and deep link, and the error handler."""
     i18n = services.i18n
+    menu.set_items(MENU)
     menu.MENU_BUTTON.learn(i18n)  # the forms' text steps leave menu taps alone
     application.add_handler(flood.FloodGuard().attach(application), group=-3)
     application.add_handler(TypeHandler(Update, caller.load_caller), group=-2)
     application.add_handlers(caller.guards(), group=-1)
 
     application.add_handlers(reachability.handlers(), group=0)
-    application.add_handlers(community.handlers(services.settings.community_chat_id), group=0)
+    application.add_handlers(join_requests.handlers(services.settings.community_chat_id), group=0)
     skip_labels = sorted({i18n.get(lang).label(signup.SKIP) for lang in i18n.languages})
     remove_labels = sorted({i18n.get(lang).label(signup.REMOVE_PHONE) for lang in i18n.languages})
     application.add_handler(signup.conversation(skip_labels, remove_labels), group=0)
-    application.add_handler(broadcast.conversation(), group=0)
+    application.add_handler(broadcasts.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
     application.add_handler(survey_admin.conversation(), group=0)
     application.add_handlers(common.handlers(), group=0)
@@ -74,7 +76,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(privacy.handlers(), group=0)
     application.add_handlers(approval.handlers(), group=0)
     application.add_handlers(roles.handlers(), group=0)
-    application.add_handlers(broadcast.handlers(), group=0)
+    application.add_handlers(broadcasts.handlers(), group=0)
     application.add_handlers(events.handlers(), group=0)
     application.add_handlers(groups.handlers(), group=0)
     application.add_handlers(surveys.handlers(), group=0)
@@ -86,5 +88,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(common.fallbacks(), group=0)  # keep last
 
     application.add_handler(TypeHandler(Update, flush_after_update), group=100)
+
+    # Features' recurring jobs: each derives its work from the database, at start-up and
+    # then every minute, so a restart loses nothing.
+    jobs.register_repeating("event-reminders", events.remind_due, interval=60)
+    jobs.register_repeating("survey-closing", survey_admin.close_due, interval=60)
 
     application.add_error_handler(errors.on_error)

@@ -98,7 +98,7 @@ class Harness:
 
     def __init__(self, tmp_path: Path, **settings: Any) -> None:
         self._errors = _Collect()
-        logging.getLogger("handlers.errors").addHandler(self._errors)
+        logging.getLogger("handlers.core.errors").addHandler(self._errors)
         self.tmp_path = tmp_path
         self.clock = FakeClock()
         self.api = FakeBotAPI(self.clock)
@@ -114,7 +114,7 @@ class Harness:
         return self._errors.records
 
     def close(self) -> None:
-        logging.getLogger("handlers.errors").removeHandler(self._errors)
+        logging.getLogger("handlers.core.errors").removeHandler(self._errors)
 
     async def start(self) -> App:
         app = build_application(

@@ -27,7 +27,7 @@ async def test_no_token_or_personal_data_is_logged_at_info(
     for line in loud:
         assert TEST_TOKEN not in line and TEST_TOKEN.split(":")[1] not in line, line
         assert not [s for s in secrets if s in line], line
-    trail = [r.getMessage() for r in caplog.records if r.name == "handlers.caller"]
+    trail = [r.getMessage() for r in caplog.records if r.name == "handlers.core.caller"]
     updates = {line.split(":")[0] for line in trail}
     assert len(trail) == len(updates) >= 10  # one DEBUG line per handled update
     assert not [line for line in trail if "Ana" in line or "López" in line]

@@ -143,8 +143,8 @@ def test_every_audited_action_has_a_name_admins_can_read() -> None:
     recorded: set[str] = set()
     root = Path(__file__).resolve().parent.parent
     for source in [
-        *root.glob("handlers/*.py"),
-        *root.glob("bot/*.py"),
+        *root.glob("handlers/**/*.py"),
+        *root.glob("bot/**/*.py"),
         *root.glob("storage/**/*.py"),
     ]:
         for node in ast.walk(ast.parse(source.read_text())):

@@ -652,7 +652,7 @@ questions:
 
 
 def test_numbers_are_read_as_typed_in_mexico() -> None:
-    from handlers.surveys import read_number
+    from handlers.surveys.answering import read_number
 
     cases = {"1,200": 1200, "1 200": 1200, "12,500.5": 12500.5, "12.5": 12.5, "12,5": 12.5}
     cases |= {"-3": -3, "7": 7, "1,20": 1.2, "0,500": 0.5}

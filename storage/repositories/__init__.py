@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.database import Database
-from storage.repositories.audit import AuditRepository
-from storage.repositories.events import EventRepository
-from storage.repositories.invitations import InvitationRepository
-from storage.repositories.members import MemberRepository
-from storage.repositories.outbox import OutboxRepository
-from storage.repositories.persistence import PersistenceRepository
-from storage.repositories.reference import ReferenceRepository
-from storage.repositories.surveys import SurveyRepository
-from storage.repositories.targets import TargetRepository
+from storage.repositories.broadcasts.outbox import OutboxRepository
+from storage.repositories.core.audit import AuditRepository
+from storage.repositories.core.persistence import PersistenceRepository
+from storage.repositories.events.events import EventRepository
+from storage.repositories.events.targets import TargetRepository
+from storage.repositories.members.invitations import InvitationRepository
+from storage.repositories.members.members import MemberRepository
+from storage.repositories.members.reference import ReferenceRepository
+from storage.repositories.surveys.surveys import SurveyRepository
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from bot import callbacks
 from bot.auth import coordinator_scope
 from bot.context import Ctx
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
-from handlers.events import picker_label
+from handlers.shared.audience import picker_label
 from storage.audience import Audience
 
 LISTS = ("org", "sec", "grp", "evt")

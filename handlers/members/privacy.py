@@ -19,7 +19,7 @@ from bot import callbacks
 from bot.commands import clear_personal_menu
 from bot.context import Ctx
 from bot.privacy import full_notice
-from handlers.signup import member_summary
+from handlers.members.summary import member_summary
 
 
 def _chat_id(update: Update) -> int:

@@ -5,7 +5,7 @@ Each item is a label (matched in every language) and the callback it runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import Ctx
-from bot.i18n import N_, I18n, Translator
+from bot.i18n import I18n, Translator
 
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
@@ -24,18 +24,19 @@ class MenuItem:
     callback: Callback
 
 
-def items() -> tuple[MenuItem, ...]:
-    """The menu in display order (resolved late: feature modules import this one)."""
-    from handlers import common, events, groups, language, profile, surveys
+_items: tuple[MenuItem, ...] = ()
 
-    return (
-        MenuItem(N_("📅 Events"), events.list_events),
-        MenuItem(N_("📝 Surveys"), surveys.my_surveys),
-        MenuItem(N_("👥 Working groups"), groups.list_groups),
-        MenuItem(N_("👤 My profile"), profile.profile),
-        MenuItem(N_("❓ Help"), common.help_command),
-        MenuItem(N_("🌐 Language"), language.ask_language),
-    )
+
+def set_items(menu_items: Sequence[MenuItem]) -> None:
+    """Called once from handlers/__init__.py: the features own the callbacks, so the menu
+    is given them rather than importing the features (core sits below every feature)."""
+    global _items
+    _items = tuple(menu_items)
+
+
+def items() -> tuple[MenuItem, ...]:
+    """The menu in display order."""
+    return _items
 
 
 class _MenuButton(filters.MessageFilter):

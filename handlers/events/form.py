@@ -28,8 +28,9 @@ from bot.context import Ctx
 from bot.labels import axis_name
 from bot.validation import whole_number
 from bot.when import WhenProblem, parse_local, series_starts, show
-from handlers import events, forms, menu
-from storage.repositories.events import Counts, Event, NewEvent
+from handlers.core import forms, menu
+from handlers.events import cards as events
+from storage.repositories.events.events import Counts, Event, NewEvent
 
 AXIS, KIND, GROUP, TITLE, DESCRIPTION, WHEN, DURATION, PLACE, CAPACITY, REPEAT, PREVIEW = (
     f"ev_{n}"

@@ -31,15 +31,16 @@ from bot.context import Ctx
 from bot.i18n import Translator
 from bot.validation import whole_number
 from bot.when import WhenProblem, parse_local, show
-from handlers import forms, menu, survey_audience
-from handlers.broadcast import describe
-from handlers.surveys import invitation_text, poll_spec, question_message
-from storage import survey_exports
+from handlers.core import forms, menu
+from handlers.shared.audience import describe
+from handlers.surveys import audience as survey_audience
+from handlers.surveys.answering import invitation_text, poll_spec, question_message
 from storage.audience import Audience, Recipient
-from storage.repositories.surveys import Progress, QuestionRow, Results, Survey
+from storage.repositories.surveys import exports as survey_exports
+from storage.repositories.surveys.surveys import Progress, QuestionRow, Results, Survey
 
 if TYPE_CHECKING:  # the definitions' pydantic models load when a survey is built
-    from storage.survey_definition import SurveyDefinition
+    from storage.repositories.surveys.definition import SurveyDefinition
 
 (
     TITLE,
@@ -125,7 +126,7 @@ async def start(update: Update, context: Ctx) -> str | int:
 
 async def sent_example(update: Update, context: Ctx) -> str:
     """A survey file to edit and send back, with what each field may say."""
-    from storage.survey_definition import example
+    from storage.repositories.surveys.definition import example
 
     query = update.callback_query
     assert query is not None
@@ -248,7 +249,7 @@ async def typed_options(update: Update, context: Ctx) -> str:
 
 def _options_problem(_: Translator, options: list[str]) -> str | None:
     """What is wrong with these options, in the coordinator's language."""
-    from storage.survey_definition import OPTION_MAX, OPTIONS_MAX
+    from storage.repositories.surveys.definition import OPTION_MAX, OPTIONS_MAX
 
     if len(options) < 2:
         return _.label("a question with choices needs at least 2 options")
@@ -338,7 +339,7 @@ async def _ask_condition(update: Update, context: Ctx) -> str:
 
 def _answer_buttons(_: Translator, question: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, stored code) of each answer that can be a condition."""
-    from storage.survey_definition import option_code
+    from storage.repositories.surveys.definition import option_code
 
     if question["type"] in ("single", "multi"):
         return [(o, option_code(i)) for i, o in enumerate(question["options"], start=1)]
@@ -483,7 +484,7 @@ async def typed_closes(update: Update, context: Ctx) -> str:
         "questions": draft["questions"],
     }
     try:
-        from storage.survey_definition import SurveyDefinition
+        from storage.repositories.surveys.definition import SurveyDefinition
 
         definition = SurveyDefinition.model_validate(raw)
     except ValidationError as exc:
@@ -516,7 +517,7 @@ async def document_received(update: Update, context: Ctx) -> str | int | None:
         return None
     file = await context.bot.get_file(document.file_id)
     raw = bytes(await file.download_as_bytearray())
-    from storage.survey_definition import DefinitionProblem, parse_document
+    from storage.repositories.surveys.definition import DefinitionProblem, parse_document
 
     try:
         definition = parse_document(raw, document.file_name or "survey.yaml")
@@ -667,7 +668,7 @@ async def _group_poll_place(context: Ctx, audience: Audience) -> Recipient | Non
 
 def _questions_summary(_: Translator, definition: SurveyDefinition) -> list[str]:
     """Every question at a glance before the launch: type, options, optional, condition."""
-    from storage.survey_definition import answer_code
+    from storage.repositories.surveys.definition import answer_code
 
     lines = [_("📋 <b>All the questions</b>")]
     for number, question in enumerate(definition.questions, start=1):
@@ -707,8 +708,8 @@ def _questions_summary(_: Translator, definition: SurveyDefinition) -> list[str]
 
 def _sample(definition: SurveyDefinition, audience: Audience, closes: datetime) -> Survey:
     """The definition shaped like a stored survey, to render it before it exists."""
-    from storage.repositories.surveys import Option
-    from storage.survey_definition import option_code
+    from storage.repositories.surveys.definition import option_code
+    from storage.repositories.surveys.surveys import Option
 
     questions = tuple(
         QuestionRow(
@@ -754,7 +755,7 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
         update, context, audience
     ):
         return None
-    from storage.survey_definition import SurveyDefinition
+    from storage.repositories.surveys.definition import SurveyDefinition
 
     definition = SurveyDefinition.model_validate(draft["definition"])
     in_group = query.data.endswith(":pollg")

@@ -22,7 +22,6 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -35,28 +34,31 @@ from telegram.ext import (
 from bot import callbacks, deeplinks, validation
 from bot.auth import own_member
 from bot.context import Ctx
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
 from bot.privacy import PRIVACY_VERSION
 from bot.roles import effective_role
-from handlers import forms, menu
-from handlers.language import LANGUAGE_NAMES
+from handlers.core import common, forms, menu
+from handlers.core.language import LANGUAGE_NAMES
+from handlers.members import approval, profile
+from handlers.members.admission import admit_to_community, welcome_active
+from handlers.members.steps import (
+    AXES,
+    EMAIL,
+    JOB_TITLE,
+    LANGUAGE,
+    NAME,
+    NEW_ORGANIZATION,
+    ORGANIZATION,
+    PHONE,
+    PRIVACY,
+    SECTOR,
+    SUMMARY,
+)
+from handlers.members.summary import member_summary
 from storage.models import Member
 
 log = logging.getLogger(__name__)
-
-# Conversation states (stored in SQLite: keep the values stable).
-LANGUAGE = "language"
-PRIVACY = "privacy"
-NAME = "name"
-ORGANIZATION = "organization"
-NEW_ORGANIZATION = "new_organization"
-SECTOR = "sector"
-JOB_TITLE = "job_title"
-EMAIL = "email"
-PHONE = "phone"
-AXES = "axes"
-SUMMARY = "summary"
 
 ORGANIZATIONS_PER_PAGE = 8
 EDITABLE = (NAME, ORGANIZATION, JOB_TITLE, EMAIL, PHONE, AXES)
@@ -120,8 +122,6 @@ async def _first_missing(context: Ctx, member: Member | None) -> str:
 async def _proceed(update: Update, context: Ctx) -> str | int:
     """After a stored answer: back to the profile, or on to the next missing step."""
     if _profile_mode(context):
-        from handlers import profile
-
         _data(context).pop("mode", None)
         await profile.show_profile(update, context)
         return ConversationHandler.END
@@ -306,28 +306,6 @@ async def ask_axes(update: Update, context: Ctx) -> None:
     )
 
 
-async def member_summary(context: Ctx, member: Member, t: Translator) -> str:
-    """The member's details as a short HTML block, in the reader's language."""
-    _ = t
-    organization = (
-        await context.services.repos.reference.organization(member.organization_id)
-        if member.organization_id
-        else None
-    )
-    axes = await context.services.repos.members.axes(member.id)
-    dash = "—"
-    return _(
-        "👤 Name: {name}\n🏢 Organization: {organization}\n💼 Job title: {title}\n"
-        "📧 E-mail: {email}\n📱 Phone: {phone}\n🎯 Axes: {axes}",
-        name=member.full_name or dash,
-        organization=organization.name if organization else dash,
-        title=member.job_title or dash,
-        email=member.email or dash,
-        phone=member.phone or dash,
-        axes=", ".join(axis_name(t, a.code) for a in axes) or dash,
-    )
-
-
 async def ask_summary(update: Update, context: Ctx) -> None:
     _ = context.t
     member = await _member(update, context)
@@ -366,8 +344,6 @@ ASK = {
 
 async def begin(update: Update, context: Ctx) -> str | int:
     """/start: newcomers (and people applying again) sign up; members get the menu."""
-    from handlers import common
-
     payload = context.args[0] if context.args else ""
     if payload and not payload.startswith("join_"):
         if await deeplinks.dispatch(update, context, payload):
@@ -757,37 +733,8 @@ async def confirmed(update: Update, context: Ctx) -> str | int:
             ),
             menu.keyboard(context.t),
         )
-        from handlers import approval
-
         await approval.notify_staff(context, member)
     return ConversationHandler.END
-
-
-async def welcome_active(context: Ctx, member: Member) -> None:
-    """Tell a new active member they are in, in their language, with the main menu."""
-    t = context.services.i18n.get(context.services.i18n.resolve(member.language, None))
-    assert member.chat_id is not None
-    await context.bot.send_message(
-        member.chat_id,
-        t(
-            "🎉 Welcome to CLIA, {name}! You are now a member. You will hear about events "
-            "and surveys of your axes here. Use the buttons below to get around.",
-            name=member.full_name or "",
-        ),
-        reply_markup=menu.keyboard(t),
-    )
-
-
-async def admit_to_community(context: Ctx, member: Member, *, admit: bool = True) -> None:
-    """The group join requests this person made before a decision: approved once they are
-    active, declined when their application is rejected."""
-    bot = context.bot
-    answer = bot.approve_chat_join_request if admit else bot.decline_chat_join_request
-    for chat_id in await context.services.repos.members.take_join_requests(member.telegram_user_id):
-        try:
-            await answer(chat_id, member.telegram_user_id)
-        except TelegramError as error:  # the request may have expired or been withdrawn
-            log.info("join request of member %s left as it was: %s", member.id, error.message)
 
 
 # --- what does not fit the step ------------------------------------------------------

@@ -23,15 +23,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks, deeplinks
+from bot import callbacks, deeplinks, notices
 from bot.auth import active_member
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.notices import Notice, PollSpec, Rendered
 from bot.validation import whole_number
 from bot.when import show
+from handlers.core import common
 from storage.audience import includes
-from storage.repositories.surveys import Progress, QuestionRow, Survey
+from storage.repositories.surveys.surveys import Progress, QuestionRow, Survey
 
 log = logging.getLogger(__name__)
 
@@ -462,8 +463,6 @@ async def _thank(update: Update, context: Ctx, survey: Survey, *, edit: bool) ->
 async def typed(update: Update, context: Ctx) -> None:
     """A typed number or text for the question the member is at; anything else falls to
     the general "didn't understand" reply."""
-    from handlers import common
-
     message = update.effective_message
     member = context.member
     if message is None or message.text is None or member is None or not member.is_active:
@@ -691,8 +690,6 @@ def typed_answers() -> list[BaseHandler[Update, Ctx, None]]:
 
 
 def register_notices_and_links() -> None:
-    from bot import notices
-
     notices.register("survey_invitation", render_invitation)
     notices.register("survey_reminder", render_reminder)
     deeplinks.register("sv", open_by_link)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from storage.database import Database, read_only_uri
-from storage.repositories.surveys import Survey
+from storage.repositories.surveys.surveys import Survey
 
 LONG_HEADER = [
     "response",

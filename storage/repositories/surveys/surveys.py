@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from storage.audience import Audience, includes, participation_insert
 
 if TYPE_CHECKING:  # the definitions' pydantic models load when a survey is created
-    from storage.survey_definition import SurveyDefinition
+    from storage.repositories.surveys.definition import SurveyDefinition
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
 
@@ -118,7 +118,7 @@ class SurveyRepository:
         now: datetime,
     ) -> int:
         """Store the survey open, and invite its audience (participation rows) at once."""
-        from storage.survey_definition import answer_code, option_code
+        from storage.repositories.surveys.definition import answer_code, option_code
 
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:

@@ -10,7 +10,7 @@ from bot.commands import commands_for
 from bot.context import Ctx
 from bot.i18n import N_
 from bot.roles import Role
-from handlers import menu
+from handlers.core import menu
 
 _SECTIONS: tuple[tuple[Role, str], ...] = (
     ("stranger", N_("<b>What I can do for you</b>")),

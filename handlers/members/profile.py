@@ -9,7 +9,9 @@ from bot import callbacks
 from bot.auth import own_member
 from bot.context import Ctx
 from bot.labels import axis_name, status_name
-from handlers.signup import AXES, EMAIL, JOB_TITLE, NAME, ORGANIZATION, PHONE, member_summary
+from handlers.core.language import ask_language
+from handlers.members.steps import AXES, EMAIL, JOB_TITLE, NAME, ORGANIZATION, PHONE
+from handlers.members.summary import member_summary
 
 
 def _edit(label: str, step: str) -> InlineKeyboardButton:
@@ -54,8 +56,6 @@ async def profile(update: Update, context: Ctx) -> None:
 
 async def profile_language(update: Update, context: Ctx) -> None:
     """🌐 on the profile: the same choice as /language."""
-    from handlers.language import ask_language
-
     assert update.callback_query is not None
     await update.callback_query.answer()
     await ask_language(update, context)

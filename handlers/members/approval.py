@@ -21,13 +21,10 @@ from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name, status_name
 from bot.validation import echo
-from handlers.signup import (
-    admit_to_community,
-    member_summary,
-    welcome_active,
-)
+from handlers.members.admission import admit_to_community, welcome_active
+from handlers.members.summary import member_summary
 from storage.models import Member
-from storage.repositories.members import MemberFilter
+from storage.repositories.members.members import MemberFilter
 
 log = logging.getLogger(__name__)
 

@@ -32,12 +32,11 @@ from telegram.ext import (
 from bot import callbacks
 from bot.auth import allowed, coordinator_scope, may_address, refuse
 from bot.context import Ctx
-from bot.i18n import Translator
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
 from bot.sender import visible_length
 from bot.when import WhenProblem, parse_local, show, show_short
-from handlers import forms, menu
-from handlers.events import picker_label
+from handlers.core import forms, menu
+from handlers.shared.audience import describe, picker_label
 from storage.audience import Audience, count
 
 COMPOSE, AUDIENCE, PICK, PREVIEW, WHEN = (
@@ -356,35 +355,6 @@ async def back(update: Update, context: Ctx) -> str:
 
 
 # --- preview, send, schedule ---------------------------------------------------------
-
-
-async def describe(context: Ctx, t: Translator, audience: Audience) -> str:
-    """The audience in words, for the preview and the list of broadcasts."""
-    repos = context.services.repos
-    if audience.kind == "everyone":
-        return t.label("every member")
-    if audience.kind == "axes":
-        codes = {a.id: a.code for a in await repos.reference.axes()}
-        names = ", ".join(axis_name(t, codes[i]) for i in audience.ids if i in codes)
-        return t.label("members of {names}", names=names)
-    if audience.kind == "organizations":
-        orgs = [await repos.reference.organization(i) for i in audience.ids]
-        names = ", ".join(o.name for o in orgs if o is not None)
-        return t.label("members of {names}", names=names)
-    if audience.kind == "sectors":
-        names = ", ".join(sector_name(t, s) for s in audience.sectors)
-        return t.label("members of the sectors {names}", names=names)
-    if audience.kind == "working_group":
-        group = await repos.targets.name("working_group", audience.ids[0])
-        return t.label("the working group {name}", name=group.name if group else "?")
-    if audience.kind == "event":
-        event = await repos.targets.name("event", audience.ids[0])
-        name = event.name if event else "?"
-        if "maybe" in audience.answers:
-            return t.label("who answered Going or Maybe to {name}", name=name)
-        return t.label("who answered Going to {name}", name=name)
-    survey = await repos.targets.name("survey", audience.ids[0])
-    return t.label("who has not finished the survey {name}", name=survey.name if survey else "?")
 
 
 async def _send_as_members_see_it(context: Ctx, chat_id: int, draft: dict[str, Any]) -> Message:

@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, deeplinks
+from bot import callbacks, deeplinks, notices
 from bot.auth import active_member, allowed, coordinator_scope
 from bot.calendar_file import ics
 from bot.context import Ctx
@@ -29,9 +29,9 @@ from bot.notices import Notice, Rendered
 from bot.roles import at_least
 from bot.validation import whole_number
 from bot.when import show, show_short
+from handlers.shared.audience import picker_label
 from storage.audience import Audience, Recipient
-from storage.repositories.events import Counts, Event
-from storage.repositories.targets import Target
+from storage.repositories.events.events import Counts, Event
 
 log = logging.getLogger(__name__)
 
@@ -179,13 +179,6 @@ def card_buttons(
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def picker_label(t: Translator, event: Target | Event, tz: ZoneInfo) -> str:
-    """An event on a button: its date first, so the meetings of a series can be told apart."""
-    assert event.starts_at is not None
-    title = event.name if isinstance(event, Target) else event.title
-    return f"{show_short(event.starts_at, tz=tz, language=t.language)} · {title}"[:64]
 
 
 def _cb(event_id: int, action: str) -> str:
@@ -966,8 +959,6 @@ def handlers() -> list[BaseHandler[Update, Ctx, None]]:
 
 
 def register_notices_and_links() -> None:
-    from bot import notices
-
     notices.register("event_announcement", render_announcement)
     notices.register("event_update", render_update)
     notices.register("event_reminder", render_reminder)

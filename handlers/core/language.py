@@ -9,7 +9,7 @@ from bot import callbacks
 from bot.commands import set_personal_menu
 from bot.config import SUPPORTED_LANGUAGES
 from bot.context import Ctx
-from handlers import menu
+from handlers.core import menu
 
 # Each language is named in itself, so anyone can find their own.
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}

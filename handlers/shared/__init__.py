@@ -1,0 +1,1 @@
+"""Modules that feature packages share on purpose (each says who uses it and why)."""

@@ -1,0 +1,1 @@
+"""Events, answers, check-ins and working groups; targets that audiences can name. SQL only."""

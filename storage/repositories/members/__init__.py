@@ -1,0 +1,1 @@
+"""Members, their organizations and axes (reference data), and invitations. SQL only."""

@@ -1,0 +1,1 @@
+"""Surveys: definitions (pydantic), questions, drafts, responses, results and exports. SQL only."""
