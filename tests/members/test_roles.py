@@ -141,7 +141,7 @@ def test_every_audited_action_has_a_name_admins_can_read() -> None:
     from bot.labels import ACTION_NAMES
 
     recorded: set[str] = set()
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for source in [
         *root.glob("handlers/**/*.py"),
         *root.glob("bot/**/*.py"),

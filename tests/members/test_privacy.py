@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.factories import add_group, add_member, join_group
+from tests.flows import sign_up_until_summary
 from tests.harness import Harness
-from tests.test_signup import sign_up_until_summary
 
 
 async def test_privacy_notice_for_anyone(harness: Harness) -> None:

@@ -17,7 +17,7 @@ from bot.config import SettingsError, load_settings
 from storage.migrations import LATEST_VERSION
 from tests.sandbox_driver import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_VARS = (
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_API_BASE_URL",

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
+from tests.flows import sign_up_until_summary
 from tests.harness import TEST_TOKEN, Harness
-from tests.test_signup import sign_up_until_summary
 
 
 async def test_no_token_or_personal_data_is_logged_at_info(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.factories import add_member
+from tests.flows import sign_up_until_summary
 from tests.harness import Harness, Person, Replies
 
 MEMBER_ROW = (
@@ -26,21 +27,6 @@ async def _axes(harness: Harness, person: Person) -> list[str]:
         (person.id,),
     )
     return [r[0] for r in rows]
-
-
-async def sign_up_until_summary(ana: Person) -> None:
-    """The whole form with good answers, up to the summary (not confirmed)."""
-    await ana.send("/start")
-    await ana.tap("✓ Español")
-    await ana.tap("✅ Acepto")
-    await ana.tap("✅ Ana López")
-    await ana.tap("Continental")
-    await ana.send("Ingeniera de Calidad")
-    await ana.send("ana.lopez@Continental.com")
-    await ana.share_contact("+52 449 123 4567")
-    await ana.tap("💡 Innovación")
-    await ana.tap("🎓 Talento")
-    await ana.tap("Continuar ▶️")
 
 
 async def test_sign_up_then_approval_by_an_admin(harness: Harness) -> None:
