@@ -88,3 +88,74 @@ async def test_sign_up_on_the_page(tmp_path: Path) -> None:
     if keep:
         shutil.copyfile(shot, keep)
     print(f"screenshot: {shot}")
+
+
+PHONE = {"width": 390, "height": 844}
+AT_THE_END = "() => { const b = document.getElementById('messages');"
+AT_THE_END += " return b.scrollHeight - b.scrollTop - b.clientHeight < 5; }"
+
+
+async def test_the_page_on_a_phone(tmp_path: Path) -> None:
+    """At a phone's width nothing overflows, the newest message stays in view (also when the
+    reply keyboard appears), and switching people never draws someone else's chat."""
+    async with running_sandbox(tmp_path) as sandbox, playwright.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = await browser.new_page(viewport=PHONE)
+        await page.goto(sandbox.url)
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        send = await page.locator("#send").bounding_box()
+        assert send is not None and send["x"] + send["width"] <= PHONE["width"]
+        assert await page.locator("link[rel=icon]").count() == 1
+
+        # The people list folds under a button; picking someone folds it again.
+        assert not await page.is_visible("[data-person-id='20100']")
+        await page.click("#people-toggle")
+        assert await page.is_visible("#people >> text=recién llegado(a)")
+        assert "Recién llegado(a) (se registra)" in await page.inner_text("#new-role")
+        await page.click("[data-person-id='20100']")
+        assert not await page.is_visible("[data-person-id='20100']")
+
+        await page.fill("#text", "/start")
+        await page.press("#text", "Enter")
+        await page.click("button:has-text('✓ Español')")
+        await page.click("button:has-text('✅ Acepto')")
+        await page.click("button:has-text('✅ Paola Nueva')")
+        await page.click("button:has-text('Continental')")
+        await page.fill("#text", "Analista de compras")
+        await page.press("#text", "Enter")
+        await page.fill("#text", "paola@continental.com")
+        await page.press("#text", "Enter")
+        # The reply keyboard (share the phone) shrinks the chat: the question stays in view.
+        await page.wait_for_selector(".keyboard button:has-text('📱 Compartir mi número')")
+        await page.wait_for_function(AT_THE_END)
+        await page.click(".keyboard button:has-text('📱 Compartir mi número')")
+        await page.wait_for_selector("text=¿Qué ejes estratégicos te interesan?")
+        await page.wait_for_function(AT_THE_END)
+        await page.screenshot(path=str(tmp_path / "phone-chat.png"))
+
+        # Switch to a member; the newcomer's chat is then changed behind the page's back (as
+        # when the bot answers her late). Nothing of hers may ever be drawn in his view.
+        await page.click("#people-toggle")
+        await page.click("[data-person-id='20003']")
+        await page.wait_for_selector("text=Envía /start para comenzar.")
+        before = await page.evaluate("version")
+        await page.evaluate(
+            """() => {
+                window.leaked = false;
+                const box = document.getElementById('messages');
+                new MutationObserver(() => {
+                    if (box.textContent.includes('ejes estratégicos')) window.leaked = true;
+                }).observe(box, { childList: true, subtree: true, characterData: true });
+                return fetch('/ui/send', { method: 'POST', body: JSON.stringify(
+                    { user: 20100, text: '/help' }) });
+            }"""
+        )
+        await page.wait_for_function(f"version > {before}")
+        await page.wait_for_timeout(300)  # let any answer still in flight arrive
+        assert await page.evaluate("window.leaked") is False
+        assert not await page.is_visible("text=ejes estratégicos")
+        await page.screenshot(path=str(tmp_path / "phone.png"))
+        await browser.close()
+    keep = os.environ.get("SANDBOX_PHONE_SCREENSHOT")  # e.g. docs/sandbox-phone.png
+    if keep:
+        shutil.copyfile(tmp_path / "phone-chat.png", keep)
