@@ -29,7 +29,9 @@ from bot.labels import axis_name
 from bot.validation import whole_number
 from bot.when import WhenProblem, parse_local, series_starts, show
 from handlers.core import forms, menu
-from handlers.events import cards as events
+from handlers.events.answers import tell_promoted
+from handlers.events.cards import card_buttons, card_text
+from handlers.events.notices import announce, tell_answered
 from storage.repositories.events.events import Counts, Event, NewEvent
 
 AXIS, KIND, GROUP, TITLE, DESCRIPTION, WHEN, DURATION, PLACE, CAPACITY, REPEAT, PREVIEW = (
@@ -418,11 +420,11 @@ async def _preview(update: Update, context: Ctx) -> str:
     _ = context.t
     now = context.now()
     tz = context.services.settings.tz
-    card = events.card_text(_, sample, Counts(), now=now, tz=tz, personal=False)
+    card = card_text(_, sample, Counts(), now=now, tz=tz, personal=False)
     await context.bot.send_message(
         _chat(update),
         card,
-        reply_markup=events.card_buttons(_, sample, now=now),
+        reply_markup=card_buttons(_, sample, now=now),
         disable_web_page_preview=True,
     )
     lines = [_("👆 This is how members will see it.")]
@@ -462,7 +464,7 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
     await context.services.repos.audit.record(
         now, member_id, "event.publish", "event", ids[0], title=new.title, occurrences=len(ids)
     )
-    await events.announce(context, ids, member_id)
+    await announce(context, ids, member_id)
     assert context.user_data is not None
     context.user_data.pop("ev", None)
     _ = context.t
@@ -533,7 +535,7 @@ async def typed_move(update: Update, context: Ctx) -> str | int:
     await repos.audit.record(
         now, member_id, "event.move", "event", event.id, starts=moment.isoformat()
     )
-    await events.tell_answered(context, event, "moved", old=event.starts_at)
+    await tell_answered(context, event, "moved", old=event.starts_at)
     _ = context.t
     when = show(moment, tz=context.services.settings.tz, language=_.language)
     await _say(
@@ -569,7 +571,7 @@ async def typed_new_place(update: Update, context: Ctx) -> str | int:
     await context.services.repos.events.set_place(event.id, place, url, now)
     member_id = context.member.id if context.member else None
     await context.services.repos.audit.record(now, member_id, "event.place", "event", event.id)
-    await events.tell_answered(context, event, "place")
+    await tell_answered(context, event, "place")
     await _say(update, context, context.t("✅ Place changed. Everyone who answered is being told."))
     return ConversationHandler.END
 
@@ -636,7 +638,7 @@ async def typed_edit_value(update: Update, context: Ctx) -> str | int:
     await repos.events.set_details(event.id, title, description, now)
     member_id = context.member.id if context.member else None
     await repos.audit.record(now, member_id, "event.edit", "event", event.id, field=field)
-    await events.tell_answered(context, event, "details")
+    await tell_answered(context, event, "details")
     await _say(update, context, context.t("✅ Saved. Everyone who answered is being told."))
     return ConversationHandler.END
 
@@ -661,7 +663,7 @@ async def _typed_capacity_change(
     member_id = context.member.id if context.member else None
     await repos.audit.record(now, member_id, "event.capacity", "event", event.id, capacity=capacity)
     for promoted_id in promoted:
-        await events.tell_promoted(context, event, promoted_id)
+        await tell_promoted(context, event, promoted_id)
     _ = context.t
     lines = [
         _("✅ Capacity: {capacity}.", capacity=capacity)
@@ -727,7 +729,7 @@ async def confirmed_cancel(update: Update, context: Ctx) -> str | int | None:
     if await context.services.repos.events.cancel(event.id, now):
         member_id = context.member.id if context.member else None
         await context.services.repos.audit.record(now, member_id, "event.cancel", "event", event.id)
-        await events.tell_answered(context, event, "cancelled")
+        await tell_answered(context, event, "cancelled")
     await _say(
         update,
         context,
