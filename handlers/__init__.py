@@ -13,10 +13,11 @@ and a handler raising ApplicationHandlerStop ends the update.
         /start so that newcomers enter it), the broadcast, event and survey forms,
         common commands,
         language, profile and notifications, privacy rights, coordinators' approval
-        tools, admins' roles and audit log, the list of broadcasts, events and working
-        groups, survey answers and results, the main menu, typed survey answers,
-        and last the fallbacks (unknown commands, unexpected messages, expired
-        buttons), which see only what no feature handler took
+        tools, admins' roles and audit log, the list of broadcasts, events (their
+        lists, answers, attendance and forum topics) and working groups, survey
+        answers and results, the main menu, typed survey answers, and last the
+        fallbacks (unknown commands, unexpected messages, expired buttons), which see
+        only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
 """
 
@@ -34,9 +35,13 @@ from bot.services import Services
 from handlers.broadcasts import form as broadcasts
 from handlers.community import join_requests
 from handlers.core import caller, common, errors, flood, language, menu, reachability
-from handlers.events import cards as events
+from handlers.events import answers as event_answers
+from handlers.events import attendance as event_attendance
 from handlers.events import form as event_form
 from handlers.events import groups
+from handlers.events import listing as event_lists
+from handlers.events import notices as event_notices
+from handlers.events import topics as event_topics
 from handlers.members import approval, privacy, profile, roles, signup
 from handlers.surveys import answering as surveys
 from handlers.surveys import building as survey_admin
@@ -44,7 +49,7 @@ from handlers.surveys import building as survey_admin
 # The main menu under the text box, in display order. The features own the callbacks;
 # the menu (in core, below every feature) is given them here.
 MENU = (
-    menu.MenuItem(N_("📅 Events"), events.list_events),
+    menu.MenuItem(N_("📅 Events"), event_lists.list_events),
     menu.MenuItem(N_("📝 Surveys"), surveys.my_surveys),
     menu.MenuItem(N_("👥 Working groups"), groups.list_groups),
     menu.MenuItem(N_("👤 My profile"), profile.profile),
@@ -77,11 +82,14 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(approval.handlers(), group=0)
     application.add_handlers(roles.handlers(), group=0)
     application.add_handlers(broadcasts.handlers(), group=0)
-    application.add_handlers(events.handlers(), group=0)
+    application.add_handlers(event_lists.handlers(), group=0)
+    application.add_handlers(event_answers.handlers(), group=0)
+    application.add_handlers(event_attendance.handlers(), group=0)
+    application.add_handlers(event_topics.handlers(), group=0)
     application.add_handlers(groups.handlers(), group=0)
     application.add_handlers(surveys.handlers(), group=0)
     application.add_handlers(survey_admin.handlers(), group=0)
-    events.register_notices_and_links()
+    event_notices.register_notices_and_links()
     surveys.register_notices_and_links()
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(surveys.typed_answers(), group=0)  # typed survey answers
@@ -91,7 +99,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
 
     # Features' recurring jobs: each derives its work from the database, at start-up and
     # then every minute, so a restart loses nothing.
-    jobs.register_repeating("event-reminders", events.remind_due, interval=60)
+    jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_admin.close_due, interval=60)
 
     application.add_error_handler(errors.on_error)

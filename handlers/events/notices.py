@@ -1,0 +1,210 @@
+"""What the outbox sends about events: the announcement of a new event (to its axis's members
+or its group's, and to the axis's forum topic), the news of a change to everyone who answered,
+and the reminders a day and an hour before; each rendered for its recipient when it is sent.
+Also where the renderers and the deep links to a card and to check in are registered.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from bot import deeplinks, notices
+from bot.context import Ctx
+from bot.notices import Notice, Rendered
+from bot.when import show
+from handlers.events.attendance import check_in_by_link
+from handlers.events.cards import card_buttons, card_text, open_by_link
+from storage.audience import Audience, Recipient
+from storage.repositories.events.events import Event
+
+REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
+
+
+async def announce(context: Ctx, event_ids: list[int], created_by: int | None) -> None:
+    """Queue the announcement of new events: their axis's members (a meeting: its group's),
+    and the axis's topic in the community group when one is bound."""
+    services = context.services
+    for event_id in event_ids[:1]:  # a series is announced once, with its first date
+        event = await services.repos.events.get(event_id)
+        assert event is not None
+        if event.group_id is not None:
+            audience = Audience(kind="working_group", ids=(event.group_id,))
+        else:
+            audience = Audience(kind="axes", ids=(event.axis_id,))
+        from storage.audience import resolve
+
+        recipients = await resolve(services.db, audience)
+        topic = await services.repos.events.topic(event.axis_id)
+        if topic is not None:
+            chat_id, thread = topic
+            recipients.append(
+                Recipient(
+                    member_id=None,
+                    chat_id=chat_id,
+                    language=services.settings.default_language,
+                    message_thread_id=thread,
+                )
+            )
+        await services.repos.outbox.enqueue(
+            kind="event_announcement",
+            text=event.title,
+            now=context.now(),
+            audience=audience,
+            recipients=recipients,
+            created_by=created_by,
+            event_id=event.id,
+            dedup_key=f"ann:{event.id}",
+        )
+    services.outbox_sender.wake()
+
+
+async def tell_answered(
+    context: Ctx, event: Event, change: str, old: datetime | None = None
+) -> None:
+    """Everyone who answered hears what changed: going, maybe and waiting, and also who could
+    not go (a new date or place may suit them)."""
+    services = context.services
+    details = {"change": change, "old": old.isoformat() if old else None}
+    await services.repos.outbox.enqueue(
+        kind="event_update",
+        text=json.dumps(details),
+        now=context.now(),
+        audience=Audience(
+            kind="event", ids=(event.id,), answers=("going", "maybe", "waitlisted", "declined")
+        ),
+        event_id=event.id,
+    )
+    services.outbox_sender.wake()
+
+
+async def render_announcement(notice: Notice) -> Rendered | None:
+    services = notice.services
+    event = await services.repos.events.get(notice.event_id or 0)
+    if event is None or event.status != "published":
+        return None
+    now = services.clock()
+    if event.started(now):
+        return None
+    counts = await services.repos.events.counts(event.id)
+    personal = notice.member_id is not None
+    text = (
+        notice.t("📣 <b>New</b>")
+        + "\n"
+        + card_text(notice.t, event, counts, now=now, tz=services.settings.tz, personal=personal)
+    )
+    return Rendered(text, card_buttons(notice.t, event, now=now))
+
+
+async def render_update(notice: Notice) -> Rendered | None:
+    services = notice.services
+    event = await services.repos.events.get(notice.event_id or 0)
+    if event is None:
+        return None
+    t, tz = notice.t, services.settings.tz
+    details = json.loads(notice.text)
+    when = show(event.starts_at, tz=tz, language=t.language)
+    if details["change"] == "cancelled":
+        text = t("❌ <b>{title}</b> ({when}) was cancelled.", title=event.title, when=when)
+        return Rendered(text)
+    if details["change"] == "moved":
+        old = show(datetime.fromisoformat(details["old"]), tz=tz, language=t.language)
+        text = t(
+            "🕒 <b>{title}</b> was moved: now {when} (before: {old}).",
+            title=event.title,
+            when=when,
+            old=old,
+        )
+    elif details["change"] == "details":
+        text = t("✏️ <b>{title}</b> was updated.", title=event.title)
+    else:
+        where = event.place or event.online_url or ""
+        text = t("📍 <b>{title}</b> has a new place: {place}.", title=event.title, place=where)
+    answer = (
+        await services.repos.events.answer_of(event.id, notice.member_id)
+        if notice.member_id
+        else None
+    )
+    counts = await services.repos.events.counts(event.id)
+    card = card_text(t, event, counts, now=services.clock(), tz=tz, answer=answer)
+    return Rendered(f"{text}\n\n{card}", card_buttons(t, event, now=services.clock()))
+
+
+async def render_reminder(notice: Notice) -> Rendered | None:
+    """A reminder of an event that was cancelled or moved since it was queued is skipped."""
+    services = notice.services
+    event = await services.repos.events.get(notice.event_id or 0)
+    details = json.loads(notice.text)
+    if (
+        event is None
+        or event.status != "published"
+        or event.starts_at.isoformat() != details["for"]
+    ):
+        return None
+    member_id = notice.member_id
+    if (
+        member_id is not None
+        and await services.repos.events.answer_of(event.id, member_id) != "going"
+    ):
+        return None
+    t, tz = notice.t, services.settings.tz
+    when = show(event.starts_at, tz=tz, language=t.language)
+    minutes = int((event.starts_at - services.clock()).total_seconds() // 60)
+    if details["lead"] == "1h" and minutes < 50:  # published at short notice
+        head = t._n(
+            "⏰ <b>{title}</b> starts in {count} minute: {when}.",
+            "⏰ <b>{title}</b> starts in {count} minutes: {when}.",
+            max(minutes, 1),
+            title=event.title,
+            when=when,
+        )
+    elif details["lead"] == "1h":
+        head = t("⏰ <b>{title}</b> starts in an hour: {when}.", title=event.title, when=when)
+    else:
+        head = t("⏰ Reminder: <b>{title}</b> is on {when}.", title=event.title, when=when)
+    lines = [head]
+    if event.place:
+        lines.append(t("📍 {place}", place=event.place))
+    if event.online_url:
+        lines.append(t('🔗 <a href="{url}">Online link</a>', url=event.online_url))
+    return Rendered("\n".join(lines))
+
+
+async def remind_due(context: Ctx) -> int:
+    """Queue the reminders that are due now (job every minute; also at start-up).
+
+    Each reminder has a key made of the event, its start and the lead time, so a restart
+    never sends one twice and a moved event gets new reminders at its new time.
+    """
+    services = context.services
+    now = services.clock()
+    queued = 0
+    for lead, delta in REMINDERS:
+        # due: the start is within `delta` from now (and the later, shorter lead has not come)
+        shorter = min((d for _, d in REMINDERS if d < delta), default=timedelta(0))
+        for event in await services.repos.events.starting_between(now + shorter, now + delta):
+            key = f"rem:{event.id}:{event.starts_at.isoformat()}:{lead}"
+            if await services.repos.outbox.exists(key):
+                continue  # queued on an earlier minute: no write at all
+            broadcast = await services.repos.outbox.enqueue(
+                kind="event_reminder",
+                text=json.dumps({"for": event.starts_at.isoformat(), "lead": lead}),
+                now=now,
+                audience=Audience(kind="event", ids=(event.id,), answers=("going",)),
+                event_id=event.id,
+                dedup_key=key,
+            )
+            queued += broadcast is not None
+    if queued:
+        services.outbox_sender.wake()
+    return queued
+
+
+def register_notices_and_links() -> None:
+    """The outbox sender renders these kinds of notice here; `?start=ev_…` opens a card and
+    `?start=ci_…` checks in."""
+    notices.register("event_announcement", render_announcement)
+    notices.register("event_update", render_update)
+    notices.register("event_reminder", render_reminder)
+    deeplinks.register("ev", open_by_link)
+    deeplinks.register("ci", check_in_by_link)
