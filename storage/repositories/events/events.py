@@ -1,5 +1,5 @@
 """Events, working-group meetings, answers (RSVP), waiting lists, attendance, working groups
-and the community group's topics: the SQL behind handlers/events.py and handlers/groups.py."""
+and the community group's topics: the SQL behind the handlers/events package."""
 
 from __future__ import annotations
 
