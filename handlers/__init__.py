@@ -37,7 +37,7 @@ from handlers.core import caller, common, errors, flood, language, menu, reachab
 from handlers.events import cards as events
 from handlers.events import form as event_form
 from handlers.events import groups
-from handlers.members import approval, privacy, profile, roles, signup
+from handlers.members import approval, asking, privacy, profile, roles, signup
 from handlers.surveys import answering as surveys
 from handlers.surveys import building as survey_admin
 
@@ -64,8 +64,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
 
     application.add_handlers(reachability.handlers(), group=0)
     application.add_handlers(join_requests.handlers(services.settings.community_chat_id), group=0)
-    skip_labels = sorted({i18n.get(lang).label(signup.SKIP) for lang in i18n.languages})
-    remove_labels = sorted({i18n.get(lang).label(signup.REMOVE_PHONE) for lang in i18n.languages})
+    skip_labels = sorted({i18n.get(lang).label(asking.SKIP) for lang in i18n.languages})
+    remove_labels = sorted({i18n.get(lang).label(asking.REMOVE_PHONE) for lang in i18n.languages})
     application.add_handler(signup.conversation(skip_labels, remove_labels), group=0)
     application.add_handler(broadcasts.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
