@@ -31,7 +31,8 @@ from bot import jobs
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
-from handlers.broadcasts import form as broadcasts
+from handlers.broadcasts import form as broadcast_form
+from handlers.broadcasts import listing as broadcasts
 from handlers.community import join_requests
 from handlers.core import caller, common, errors, flood, language, menu, reachability
 from handlers.events import cards as events
@@ -67,7 +68,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     skip_labels = sorted({i18n.get(lang).label(asking.SKIP) for lang in i18n.languages})
     remove_labels = sorted({i18n.get(lang).label(asking.REMOVE_PHONE) for lang in i18n.languages})
     application.add_handler(signup.conversation(skip_labels, remove_labels), group=0)
-    application.add_handler(broadcasts.conversation(), group=0)
+    application.add_handler(broadcast_form.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
     application.add_handler(survey_admin.conversation(), group=0)
     application.add_handlers(common.handlers(), group=0)
