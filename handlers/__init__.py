@@ -38,7 +38,16 @@ from handlers.core import caller, common, errors, flood, language, menu, reachab
 from handlers.events import cards as events
 from handlers.events import form as event_form
 from handlers.events import groups
-from handlers.members import approval, asking, privacy, profile, roles, signup
+from handlers.members import (
+    approval,
+    asking,
+    directory,
+    invitations,
+    privacy,
+    profile,
+    roles,
+    signup,
+)
 from handlers.surveys import answering as surveys
 from handlers.surveys import building as survey_admin
 
@@ -76,6 +85,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(profile.handlers(), group=0)
     application.add_handlers(privacy.handlers(), group=0)
     application.add_handlers(approval.handlers(), group=0)
+    application.add_handlers(directory.handlers(), group=0)
+    application.add_handlers(invitations.handlers(), group=0)
     application.add_handlers(roles.handlers(), group=0)
     application.add_handlers(broadcasts.handlers(), group=0)
     application.add_handlers(events.handlers(), group=0)
