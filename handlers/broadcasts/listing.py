@@ -31,14 +31,25 @@ def _strip(text: str, limit: int = 70) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
-async def _may_manage(update: Update, context: Ctx, created_by: int | None) -> bool:
-    """Unscoped coordinators and admins manage every broadcast; scoped ones their own."""
+async def _managed(update: Update, context: Ctx) -> int | None:
+    """The broadcast a list button names, when it still exists and this person may manage it:
+    unscoped coordinators and admins manage every broadcast, scoped ones their own."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
     if not await allowed(update, context, "coordinator"):
-        return False
+        return None
+    broadcast_id = int(query.data.split(":")[2])
+    figures = await context.services.repos.outbox.figures(broadcast_id)
+    if figures is None:
+        await query.answer(
+            context.t.label("This button has expired. Please start again."), show_alert=True
+        )
+        return None
+    created_by = figures.created_by
     if not await coordinator_scope(context) or (context.member and context.member.id == created_by):
-        return True
+        return broadcast_id
     await refuse(update, context, "coordinator", -1)
-    return False
+    return None
 
 
 async def list_broadcasts(update: Update, context: Ctx) -> None:
@@ -131,26 +142,16 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
 
 async def problems_csv(update: Update, context: Ctx) -> None:
     """The deliveries that did not arrive, as CSV: name, organization, status, reason."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await allowed(update, context, "coordinator"):
+    broadcast_id = await _managed(update, context)
+    if broadcast_id is None:
         return
-    broadcast_id = int(query.data.split(":")[2])
-    outbox = context.services.repos.outbox
-    figures = await outbox.figures(broadcast_id)
-    if figures is None:
-        await query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
-        )
-        return
-    if not await _may_manage(update, context, figures.created_by):
-        return
-    await query.answer()
+    assert update.callback_query is not None
+    await update.callback_query.answer()
     _ = context.t
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["name", "organization", "status", "reason"])
-    for p in await outbox.problems(broadcast_id):
+    for p in await context.services.repos.outbox.problems(broadcast_id):
         writer.writerow([p.full_name or "", p.organization or "", p.status, p.reason or ""])
     data = buffer.getvalue().encode("utf-8-sig")
     await context.bot.send_document(
@@ -161,20 +162,13 @@ async def problems_csv(update: Update, context: Ctx) -> None:
 
 
 async def cancel_scheduled(update: Update, context: Ctx) -> None:
+    """✖ Cancel #n on the list: a scheduled broadcast that has not gone out yet never will."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await allowed(update, context, "coordinator"):
+    assert query is not None
+    broadcast_id = await _managed(update, context)
+    if broadcast_id is None:
         return
-    broadcast_id = int(query.data.split(":")[2])
     outbox = context.services.repos.outbox
-    figures = await outbox.figures(broadcast_id)
-    if figures is None:
-        await query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
-        )
-        return
-    if not await _may_manage(update, context, figures.created_by):
-        return
     _ = context.t
     now = context.now()
     if not await outbox.cancel_scheduled(broadcast_id, now):
