@@ -32,7 +32,8 @@ from bot import jobs
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
-from handlers.broadcasts import form as broadcasts
+from handlers.broadcasts import form as broadcast_form
+from handlers.broadcasts import listing as broadcasts
 from handlers.community import join_requests
 from handlers.core import caller, common, errors, flood, language, menu, reachability
 from handlers.events import answers as event_answers
@@ -42,7 +43,16 @@ from handlers.events import groups
 from handlers.events import listing as event_lists
 from handlers.events import notices as event_notices
 from handlers.events import topics as event_topics
-from handlers.members import approval, privacy, profile, roles, signup
+from handlers.members import (
+    approval,
+    asking,
+    directory,
+    invitations,
+    privacy,
+    profile,
+    roles,
+    signup,
+)
 from handlers.surveys import answering as surveys
 from handlers.surveys import building as survey_admin
 
@@ -69,10 +79,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
 
     application.add_handlers(reachability.handlers(), group=0)
     application.add_handlers(join_requests.handlers(services.settings.community_chat_id), group=0)
-    skip_labels = sorted({i18n.get(lang).label(signup.SKIP) for lang in i18n.languages})
-    remove_labels = sorted({i18n.get(lang).label(signup.REMOVE_PHONE) for lang in i18n.languages})
+    skip_labels = sorted({i18n.get(lang).label(asking.SKIP) for lang in i18n.languages})
+    remove_labels = sorted({i18n.get(lang).label(asking.REMOVE_PHONE) for lang in i18n.languages})
     application.add_handler(signup.conversation(skip_labels, remove_labels), group=0)
-    application.add_handler(broadcasts.conversation(), group=0)
+    application.add_handler(broadcast_form.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
     application.add_handler(survey_admin.conversation(), group=0)
     application.add_handlers(common.handlers(), group=0)
@@ -80,6 +90,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(profile.handlers(), group=0)
     application.add_handlers(privacy.handlers(), group=0)
     application.add_handlers(approval.handlers(), group=0)
+    application.add_handlers(directory.handlers(), group=0)
+    application.add_handlers(invitations.handlers(), group=0)
     application.add_handlers(roles.handlers(), group=0)
     application.add_handlers(broadcasts.handlers(), group=0)
     application.add_handlers(event_lists.handlers(), group=0)

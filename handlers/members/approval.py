@@ -1,35 +1,28 @@
-"""Coordinators: the approval queue, decisions, the member list and invitations."""
+"""Coordinators decide on applications: the new application sent to every coordinator and
+admin, ✅/❌ on it (applied once, the other copies closed, the applicant told) and /pending.
+
+The member directory (/members) is in directory.py, invitation links (/invite) in
+invitations.py.
+"""
 
 from __future__ import annotations
 
-import io
 import logging
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    MaybeInaccessibleMessage,
-    Update,
-)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, deeplinks
+from bot import callbacks
 from bot.auth import allowed
 from bot.context import Ctx
 from bot.i18n import Translator
-from bot.labels import SECTOR_NAMES, axis_name, sector_name, status_name
-from bot.validation import echo
+from bot.labels import status_name
 from handlers.members.admission import admit_to_community, welcome_active
 from handlers.members.summary import member_summary
 from storage.models import Member
-from storage.repositories.members.members import MemberFilter
 
 log = logging.getLogger(__name__)
-
-MEMBERS_PER_PAGE = 10
-_STATUS_CODES = {"a": "active", "p": "pending", "r": "rejected", "l": "left", "x": None}
 
 
 def _decision_buttons(t: Translator, member_id: int) -> InlineKeyboardMarkup:
@@ -211,258 +204,9 @@ async def pending(update: Update, context: Ctx) -> None:
         )
 
 
-# --- /members ----------------------------------------------------------------------
-
-
-def _members_data(status: str, axis: int, sector: str, organization: int, page: int) -> str:
-    return callbacks.pack("mb", status, axis, sector, organization, page)
-
-
-async def members(update: Update, context: Ctx) -> None:
-    """/members [organization]: counts and a paged list, with filter buttons."""
-    if not await allowed(update, context, "coordinator"):
-        return
-    organization = 0
-    if context.args:
-        found = await context.services.repos.reference.find_organizations(" ".join(context.args))
-        if not found:
-            assert update.effective_chat is not None
-            await context.bot.send_message(
-                update.effective_chat.id,
-                context.t("No organization matches “{text}”.", text=echo(" ".join(context.args))),
-            )
-            return
-        organization = found[0].id
-    text, markup = await _members_view(context, "a", 0, "-", organization, 0)
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
-
-
-async def members_page(update: Update, context: Ctx) -> None:
-    """A filter or page button of /members: re-checked, then the view is redrawn."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await allowed(update, context, "coordinator"):
-        return
-    _prefix, status, axis, sector, organization, page = query.data.split(":")
-    await query.answer()
-    text, markup = await _members_view(
-        context, status, int(axis), sector, int(organization), int(page)
-    )
-    await query.edit_message_text(text, reply_markup=markup)
-
-
-async def _members_view(
-    context: Ctx, status: str, axis: int, sector: str, organization: int, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    _ = context.t
-    repo = context.services.repos.members
-    where = MemberFilter(
-        status=_STATUS_CODES.get(status),
-        axis_id=axis or None,
-        sector=sector if sector in SECTOR_NAMES else None,
-        organization_id=organization or None,
-    )
-    total = await repo.count(where)
-    pages = max(1, -(-total // MEMBERS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    rows = await repo.page(where, page * MEMBERS_PER_PAGE, MEMBERS_PER_PAGE)
-    axes = {a.id: a.code for a in await context.services.repos.reference.axes()}
-    filters_shown = [
-        _("status: {value}", value=status_name(_, where.status))
-        if where.status
-        else _("status: any"),
-    ]
-    if where.axis_id:
-        filters_shown.append(_("axis: {value}", value=axis_name(_, axes.get(where.axis_id, ""))))
-    if where.sector:
-        filters_shown.append(_("sector: {value}", value=sector_name(_, where.sector)))
-    if where.organization_id:
-        org = await context.services.repos.reference.organization(where.organization_id)
-        filters_shown.append(_("organization: {value}", value=org.name if org else "—"))
-    lines = [
-        _._n(
-            "👥 <b>{count} member</b> ({filters})",
-            "👥 <b>{count} members</b> ({filters})",
-            total,
-            filters=", ".join(filters_shown),
-        )
-    ]
-    for member, organization_name in rows:
-        lines.append(
-            _(
-                "• {name} — {title}, {organization}",
-                name=member.full_name or "—",
-                title=member.job_title or "—",
-                organization=organization_name or "—",
-            )
-        )
-    if total > MEMBERS_PER_PAGE:
-        lines.append(_("Page {page} of {pages}", page=page + 1, pages=pages))
-
-    def button(label: str, **change: str | int) -> InlineKeyboardButton:
-        values: dict[str, str | int] = {
-            "status": status,
-            "axis": axis,
-            "sector": sector,
-            "organization": organization,
-            "page": 0,
-        }
-        values.update(change)
-        return InlineKeyboardButton(
-            label,
-            callback_data=_members_data(
-                str(values["status"]),
-                int(values["axis"]),
-                str(values["sector"]),
-                int(values["organization"]),
-                int(values["page"]),
-            ),
-        )
-
-    keyboard = []
-    navigation = []
-    if page > 0:
-        navigation.append(button("◀️", page=page - 1))
-    if page < pages - 1:
-        navigation.append(button("▶️", page=page + 1))
-    if navigation:
-        keyboard.append(navigation)
-    keyboard.append(
-        [
-            button(("✓ " if axis == a else "") + axis_name(_, code), axis=0 if axis == a else a)
-            for a, code in axes.items()
-        ][:2]
-    )
-    keyboard.append(
-        [
-            button(("✓ " if axis == a else "") + axis_name(_, code), axis=0 if axis == a else a)
-            for a, code in axes.items()
-        ][2:]
-    )
-    keyboard.append(
-        [
-            button(
-                ("✓ " if sector == code else "") + sector_name(_, code),
-                sector="-" if sector == code else code,
-            )
-            for code in ("oem", "tier1", "supplier")
-        ]
-    )
-    keyboard.append(
-        [
-            button(
-                ("✓ " if sector == code else "") + sector_name(_, code),
-                sector="-" if sector == code else code,
-            )
-            for code in ("academia", "government", "other")
-        ]
-    )
-    keyboard.append(
-        [
-            button(("✓ " if status == code else "") + status_name(_, name or ""), status=code)
-            for code, name in _STATUS_CODES.items()
-            if name in ("active", "pending", "rejected")
-        ]
-        + [button(("✓ " if status == "x" else "") + _.label("all"), status="x")]
-    )
-    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
-
-
-# --- /invite ---------------------------------------------------------------------------
-
-
-async def invite(update: Update, context: Ctx) -> None:
-    """/invite <organization>: a link that makes whoever uses it an active member of it."""
-    if not await allowed(update, context, "coordinator"):
-        return
-    assert update.effective_chat is not None
-    _ = context.t
-    text = " ".join(context.args or []).strip()
-    if not text:
-        await context.bot.send_message(
-            update.effective_chat.id,
-            _("Write the organization after the command, for example: /invite Continental"),
-        )
-        return
-    found = await context.services.repos.reference.find_organizations(text)
-    if not found:
-        await context.bot.send_message(
-            update.effective_chat.id,
-            _(
-                "No organization matches “{text}”. Check the name, or ask the person to sign up "
-                "with /start and choose “Other”.",
-                text=echo(text),
-            ),
-        )
-        return
-    if len(found) > 1 and found[0].name.casefold() != text.casefold():
-        rows = [
-            [InlineKeyboardButton(o.name, callback_data=callbacks.pack("iv", o.id))] for o in found
-        ]
-        await context.bot.send_message(
-            update.effective_chat.id,
-            _("Which organization do you mean?"),
-            reply_markup=InlineKeyboardMarkup(rows),
-        )
-        return
-    await _send_invitation(update, context, found[0].id)
-
-
-async def invite_chosen(update: Update, context: Ctx) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    if not await allowed(update, context, "coordinator"):
-        return
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    await _send_invitation(update, context, int(query.data.split(":")[1]))
-
-
-async def _send_invitation(update: Update, context: Ctx, organization_id: int) -> None:
-    assert update.effective_chat is not None
-    _ = context.t
-    organization = await context.services.repos.reference.organization(organization_id)
-    if organization is None:
-        await context.bot.send_message(
-            update.effective_chat.id, _("That organization no longer exists.")
-        )
-        return
-    creator = context.member.id if context.member else None
-    invitation = await context.services.repos.invitations.create(
-        organization.id, creator, context.now()
-    )
-    await context.services.repos.audit.record(
-        context.now(), creator, "invitation_created", "organization", organization.id
-    )
-    link = deeplinks.link(context.bot.username, "join", invitation.code)
-    png = io.BytesIO()
-    import segno  # loaded when the first QR code is drawn, not at start-up
-
-    segno.make(link, error="m").save(png, kind="png", scale=10, border=2)
-    await context.bot.send_photo(
-        update.effective_chat.id,
-        InputFile(png.getvalue(), filename="invitation.png"),
-        caption=_(
-            "🔗 Invitation for <b>{organization}</b>\n{link}\n\nWhoever opens it and signs up "
-            "becomes an active member of {organization} at once, without waiting for approval. "
-            "Share it only with people of that organization. Valid for 90 days.",
-            organization=organization.name,
-            link=link,
-        ),
-    )
-
-
 def handlers() -> list[BaseHandler[Update, Ctx, None]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("pending", pending, filters=private),
-        CommandHandler("members", members, filters=private),
-        CommandHandler("invite", invite, filters=private),
         CallbackQueryHandler(decide, callbacks.pattern("ap", r"(\d+)", "(ok|no)")),
-        CallbackQueryHandler(
-            members_page,
-            callbacks.pattern("mb", "([apxrl])", r"(\d+)", "([a-z0-9-]+)", r"(\d+)", r"(\d+)"),
-        ),
-        CallbackQueryHandler(invite_chosen, callbacks.pattern("iv", r"(\d+)")),
     ]

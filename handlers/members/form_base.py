@@ -1,0 +1,46 @@
+"""What every module of the member form shares: its answers so far, the edit-from-profile
+mode, the member row as it is now, its buttons (`su:…`) and the reply to an answer that
+does not pass validation.
+
+Kept below the modules that ask and answer the steps, so that they import it and not each
+other in circles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+
+from bot import callbacks, validation
+from bot.context import Ctx
+from handlers.core.forms import say
+from storage.models import Member
+
+
+def form_data(context: Ctx) -> dict[str, Any]:
+    """The form's answers so far and its mode, in the person's user data (persisted)."""
+    assert context.user_data is not None
+    return context.user_data
+
+
+def profile_mode(context: Ctx) -> bool:
+    """True when one field is edited from /profile rather than signing up."""
+    return bool(form_data(context).get("mode") == "profile")
+
+
+async def current_member(update: Update, context: Ctx) -> Member | None:
+    """The member row as it is now (it changes during the form)."""
+    assert update.effective_user is not None
+    return await context.services.repos.members.by_telegram_id(update.effective_user.id)
+
+
+def button(label: str, *parts: str | int) -> InlineKeyboardButton:
+    """A button of the form; its data starts with `su`, which stale taps are matched by."""
+    return InlineKeyboardButton(label, callback_data=callbacks.pack("su", *parts))
+
+
+async def reject(update: Update, context: Ctx, problem: validation.Problem, step: str) -> str:
+    """Say what is wrong with a typed answer and stay at the step."""
+    await say(update, context, context.t(problem.message, **problem.values))
+    return step
