@@ -32,7 +32,8 @@ from bot.validation import whole_number
 from bot.when import show
 from handlers.core import common
 from storage.audience import includes
-from storage.repositories.surveys.surveys import Progress, QuestionRow, Survey
+from storage.repositories.surveys.responses import Progress
+from storage.repositories.surveys.surveys import QuestionRow, Survey
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,9 @@ from handlers.surveys import audience as survey_audience
 from handlers.surveys.answering import invitation_text, poll_spec, question_message
 from storage.audience import Audience, Recipient
 from storage.repositories.surveys import exports as survey_exports
-from storage.repositories.surveys.surveys import Progress, QuestionRow, Results, Survey
+from storage.repositories.surveys.responses import Progress
+from storage.repositories.surveys.results import Results
+from storage.repositories.surveys.surveys import QuestionRow, Survey
 
 if TYPE_CHECKING:  # the definitions' pydantic models load when a survey is built
     from storage.repositories.surveys.definition import SurveyDefinition
