@@ -770,14 +770,15 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
     now = context.now()
     member_id = context.member.id if context.member else None
     repos = context.services.repos
-    survey_id = await repos.surveys.create(
-        definition, audience, datetime.fromisoformat(draft["closes_at"]), member_id, now
-    )
     as_poll = query.data.endswith((":poll", ":pollg"))
-    if as_poll:
-        await context.services.db.execute(
-            "UPDATE surveys SET as_poll = 1 WHERE id = ?", (survey_id,)
-        )
+    survey_id = await repos.surveys.create(
+        definition,
+        audience,
+        datetime.fromisoformat(draft["closes_at"]),
+        member_id,
+        now,
+        as_poll=as_poll,
+    )
     await repos.outbox.enqueue(
         kind="survey_invitation",
         text="poll" if as_poll else definition.title,

@@ -88,15 +88,19 @@ class Surveys:
         closes_at: datetime,
         created_by: int | None,
         now: datetime,
+        *,
+        as_poll: bool = False,
     ) -> int:
-        """Store the survey open, and invite its audience (participation rows) at once."""
+        """Store the survey open (sent as a native poll or as questions), and invite its
+        audience (participation rows) at once."""
         from storage.repositories.surveys.definition import answer_code, option_code
 
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO surveys (title, intro, anonymous, audience, status, opened_at,"
-                " closes_at, created_by, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)",
+                " closes_at, created_by, created_at, as_poll)"
+                " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)",
                 (
                     definition.title,
                     definition.intro,
@@ -106,6 +110,7 @@ class Surveys:
                     to_db_time(closes_at),
                     created_by,
                     stamp,
+                    int(as_poll),
                 ),
             )
             survey_id = int(cursor.lastrowid or 0)
