@@ -30,7 +30,6 @@ class Progress:
 
     position: int
     answers: dict[int, list[str]] = field(default_factory=dict)  # question id → codes/values
-    completed: bool = False
 
 
 def _random_id() -> int:

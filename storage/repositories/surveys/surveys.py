@@ -42,9 +42,6 @@ class QuestionRow:
     show_if_value: str | None
     options: tuple[Option, ...] = ()
 
-    def option(self, option_id: int) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
-
 
 @dataclass(frozen=True)
 class Survey:
@@ -60,9 +57,6 @@ class Survey:
 
     def question(self, question_id: int) -> QuestionRow | None:
         return next((q for q in self.questions if q.id == question_id), None)
-
-    def kind_is_yesno(self, position: object) -> bool:
-        return any(q.position == position and q.kind == "yesno" for q in self.questions)
 
 
 def number_code(value: float | None) -> str:
@@ -211,10 +205,6 @@ class Surveys:
             )
             for r in rows
         )
-
-    async def open_surveys(self) -> list[Survey]:
-        rows = await self.db.fetchall("SELECT id FROM surveys WHERE status = 'open' ORDER BY id")
-        return [s for r in rows if (s := await self.get(int(r[0]))) is not None]
 
     async def recent(self, limit: int = 10) -> list[Survey]:
         rows = await self.db.fetchall("SELECT id FROM surveys ORDER BY id DESC LIMIT ?", (limit,))
