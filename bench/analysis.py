@@ -22,7 +22,7 @@ from bench.common import Row, at_most
 from bench.dataset import build_async
 from storage.database import Database
 from storage.repositories.surveys import exports as survey_exports
-from storage.repositories.surveys.surveys import SurveyRepository
+from storage.repositories.surveys.repository import SurveyRepository
 
 ROUNDS = 3
 

@@ -53,14 +53,17 @@ from handlers.members import (
     roles,
     signup,
 )
-from handlers.surveys import answering as surveys
-from handlers.surveys import building as survey_admin
+from handlers.surveys import answering as survey_answers
+from handlers.surveys import form as survey_form
+from handlers.surveys import invitations as survey_invitations
+from handlers.surveys import manage as survey_manage
+from handlers.surveys import results as survey_results
 
 # The main menu under the text box, in display order. The features own the callbacks;
 # the menu (in core, below every feature) is given them here.
 MENU = (
     menu.MenuItem(N_("📅 Events"), event_lists.list_events),
-    menu.MenuItem(N_("📝 Surveys"), surveys.my_surveys),
+    menu.MenuItem(N_("📝 Surveys"), survey_invitations.my_surveys),
     menu.MenuItem(N_("👥 Working groups"), groups.list_groups),
     menu.MenuItem(N_("👤 My profile"), profile.profile),
     menu.MenuItem(N_("❓ Help"), common.help_command),
@@ -84,7 +87,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handler(signup.conversation(skip_labels, remove_labels), group=0)
     application.add_handler(broadcast_form.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
-    application.add_handler(survey_admin.conversation(), group=0)
+    application.add_handler(survey_form.conversation(), group=0)
     application.add_handlers(common.handlers(), group=0)
     application.add_handlers(language.handlers(), group=0)
     application.add_handlers(profile.handlers(), group=0)
@@ -99,12 +102,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(event_attendance.handlers(), group=0)
     application.add_handlers(event_topics.handlers(), group=0)
     application.add_handlers(groups.handlers(), group=0)
-    application.add_handlers(surveys.handlers(), group=0)
-    application.add_handlers(survey_admin.handlers(), group=0)
+    application.add_handlers(survey_invitations.handlers(), group=0)  # /surveys, poll answers
+    application.add_handlers(survey_answers.handlers(), group=0)  # taps on questions
+    application.add_handlers(survey_results.handlers(), group=0)
     event_notices.register_notices_and_links()
-    surveys.register_notices_and_links()
+    survey_invitations.register_notices_and_links()
     application.add_handlers(menu.handlers(i18n), group=0)
-    application.add_handlers(surveys.typed_answers(), group=0)  # typed survey answers
+    application.add_handlers(survey_answers.typed_answers(), group=0)  # typed survey answers
     application.add_handlers(common.fallbacks(), group=0)  # keep last
 
     application.add_handler(TypeHandler(Update, flush_after_update), group=100)
@@ -112,6 +116,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # Features' recurring jobs: each derives its work from the database, at start-up and
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
-    jobs.register_repeating("survey-closing", survey_admin.close_due, interval=60)
+    jobs.register_repeating("survey-closing", survey_manage.close_due, interval=60)
 
     application.add_error_handler(errors.on_error)

@@ -1,5 +1,6 @@
-"""Who a survey built in the chat is for: every member, an axis, an organization, a sector, a
-working group, or the people who said Going to an event (the same choices as a survey file).
+"""Who a survey built in the chat is for, the form's audience step: every member, an axis, an
+organization, a sector, a working group, or the people who said Going to an event (the same
+choices as a survey file).
 
 Buttons carry ids only; what they point at is looked up again when tapped, so a button for a
 group or organization deleted since then answers "expired" instead of inviting nobody.
@@ -7,13 +8,15 @@ group or organization deleted since then answers "expired" instead of inviting n
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
-from bot import callbacks
-from bot.auth import coordinator_scope
+from bot.auth import allowed, coordinator_scope, may_address
 from bot.context import Ctx
 from bot.labels import SECTOR_NAMES, axis_name, sector_name
+from handlers.core import forms
 from handlers.shared.audience import picker_label
+from handlers.surveys.steps import AUDIENCE, CLOSES, button, draft_of
 from storage.audience import Audience
 
 LISTS = ("org", "sec", "grp", "evt")
@@ -22,8 +25,7 @@ ORGS_PER_PAGE = 8
 NAME_MAX = 60
 
 
-def _button(label: str, *parts: str | int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.pack("sa", *parts))
+# --- the choices ---------------------------------------------------------------------------------
 
 
 async def menu(context: Ctx) -> tuple[str, InlineKeyboardMarkup]:
@@ -31,15 +33,15 @@ async def menu(context: Ctx) -> tuple[str, InlineKeyboardMarkup]:
     axes see only their axes, and the groups and events of those axes."""
     _ = context.t
     scope = await coordinator_scope(context)
-    rows = [] if scope else [[_button(_.label("🌐 Every member"), "aud", 0)]]
+    rows = [] if scope else [[button(_.label("🌐 Every member"), "aud", 0)]]
     for axis in await context.services.repos.reference.axes():
         if not scope or axis.id in scope:
-            rows.append([_button(axis_name(_, axis.code), "aud", axis.id)])
-    rows.append([_button(_.label("👥 A working group"), "audk", "grp", 0)])
-    rows.append([_button(_.label("📅 Who said Going to an event"), "audk", "evt", 0)])
+            rows.append([button(axis_name(_, axis.code), "aud", axis.id)])
+    rows.append([button(_.label("👥 A working group"), "audk", "grp", 0)])
+    rows.append([button(_.label("📅 Who said Going to an event"), "audk", "evt", 0)])
     if not scope:
-        rows.append([_button(_.label("🏢 An organization"), "audk", "org", 0)])
-        rows.append([_button(_.label("🏭 A sector"), "audk", "sec", 0)])
+        rows.append([button(_.label("🏢 An organization"), "audk", "org", 0)])
+        rows.append([button(_.label("🏭 A sector"), "audk", "sec", 0)])
     return _("👥 Who is it for?"), InlineKeyboardMarkup(rows)
 
 
@@ -53,22 +55,22 @@ async def listing(context: Ctx, kind: str, page: int) -> tuple[str, InlineKeyboa
         text = _("🏢 Which organization?")
         page = max(0, page)
         for org in await repos.reference.organizations_page(page * ORGS_PER_PAGE, ORGS_PER_PAGE):
-            rows.append([_button(org.name[:NAME_MAX], "audo", "org", org.id)])
+            rows.append([button(org.name[:NAME_MAX], "audo", "org", org.id)])
         paging = []
         if page > 0:
-            paging.append(_button(_.label("◀ Previous"), "audk", "org", page - 1))
+            paging.append(button(_.label("◀ Previous"), "audk", "org", page - 1))
         if (page + 1) * ORGS_PER_PAGE < await repos.reference.organization_count():
-            paging.append(_button(_.label("Next ▶"), "audk", "org", page + 1))
+            paging.append(button(_.label("Next ▶"), "audk", "org", page + 1))
         if paging:
             rows.append(paging)
     elif kind == "sec":
         text = _("🏭 Which sector?")
         for index, code in enumerate(SECTORS):
-            rows.append([_button(sector_name(_, code), "audo", "sec", index)])
+            rows.append([button(sector_name(_, code), "audo", "sec", index)])
     elif kind == "grp":
         groups = await repos.targets.working_groups(scope)
         text = _("👥 Which working group?") if groups else _("There are no working groups yet.")
-        rows = [[_button(g.name[:NAME_MAX], "audo", "grp", g.id)] for g in groups]
+        rows = [[button(g.name[:NAME_MAX], "audo", "grp", g.id)] for g in groups]
     else:
         events = await repos.targets.events(context.now(), scope)
         text = (
@@ -77,8 +79,8 @@ async def listing(context: Ctx, kind: str, page: int) -> tuple[str, InlineKeyboa
             else _("There are no published events from the last 30 days or coming up.")
         )
         tz = context.services.settings.tz
-        rows = [[_button(picker_label(_, e, tz), "audo", "evt", e.id)] for e in events]
-    rows.append([_button(_.label("◀ Back"), "audk", "menu", 0)])
+        rows = [[button(picker_label(_, e, tz), "audo", "evt", e.id)] for e in events]
+    rows.append([button(_.label("◀ Back"), "audk", "menu", 0)])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -95,3 +97,64 @@ async def chosen(context: Ctx, kind: str, value: int) -> Audience | None:
         return Audience(kind="working_group", ids=(value,)) if group else None
     event = await repos.targets.name("event", value)
     return Audience(kind="event", ids=(value,), answers=("going",)) if event else None
+
+
+# --- the step's taps -----------------------------------------------------------------------------
+
+
+async def chose_audience(update: Update, context: Ctx) -> str | None:
+    """Every member (0) or one axis."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    axis_id = int(query.data.split(":")[2])
+    audience = Audience(kind="axes", ids=(axis_id,)) if axis_id else Audience()
+    return await _audience_chosen(update, context, audience)
+
+
+async def browsed_audience(update: Update, context: Ctx) -> str:
+    """One of the lists (organizations, sectors, groups, events), or back to the first choice."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await allowed(update, context, "coordinator"):
+        return AUDIENCE
+    await query.answer()
+    _prefix, _step_name, kind, page = query.data.split(":")
+    if kind == "menu":
+        text, markup = await menu(context)
+    else:
+        text, markup = await listing(context, kind, int(page))
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except TelegramError as exc:  # a double tap shows the same list again
+        if "not modified" not in str(exc):
+            raise
+    return AUDIENCE
+
+
+async def picked_audience(update: Update, context: Ctx) -> str | None:
+    """An organization, sector, group or event of a list."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, _step_name, kind, value = query.data.split(":")
+    audience = await chosen(context, kind, int(value))
+    if audience is None:
+        await forms.wrong_input(update, context)
+        return None
+    return await _audience_chosen(update, context, audience)
+
+
+async def _audience_chosen(update: Update, context: Ctx, audience: Audience) -> str | None:
+    """Checked against the coordinator's axes at the moment of the tap; refused: the step stays."""
+    query = update.callback_query
+    assert query is not None
+    if not await may_address(update, context, audience):
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    draft_of(context)["audience_json"] = audience.to_json()
+    await forms.say(
+        update,
+        context,
+        context.t("🕒 Until when is it open? For example 5/12 18:00 (Aguascalientes time)."),
+    )
+    return CLOSES

@@ -13,7 +13,7 @@ from storage.repositories.events.targets import TargetRepository
 from storage.repositories.members.invitations import InvitationRepository
 from storage.repositories.members.members import MemberRepository
 from storage.repositories.members.reference import ReferenceRepository
-from storage.repositories.surveys.surveys import SurveyRepository
+from storage.repositories.surveys.repository import SurveyRepository
 
 
 @dataclass(frozen=True)

@@ -421,6 +421,7 @@ questions:
     polls = [c for c in delivered.calls if c.method == "sendPoll"]
     assert sorted(c.chat_id for c in polls) == [101, 102, COORDINATOR]
     assert polls[0].params["is_anonymous"] in (False, "false")
+    assert await harness.db.fetchval("SELECT as_poll FROM surveys") == 1
     poll_ids = await harness.db.fetchall(
         "SELECT poll_id, chat_id FROM survey_polls ORDER BY chat_id"
     )

@@ -1,0 +1,230 @@
+"""/results: a survey's figures in words (response rate; per question the answers, shares,
+mean, NPS and free texts), one chart per question, and the exports for analysis (CSV one row
+per answer or per person, Excel), with the buttons of the actions on an open survey.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any, cast
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import callbacks
+from bot.auth import allowed, audience_axes, coordinator_scope
+from bot.context import Ctx
+from bot.i18n import Translator
+from bot.validation import whole_number
+from handlers.core import forms
+from handlers.surveys.steps import MESSAGE_MAX, button, may_manage
+from storage.repositories.surveys import exports as survey_exports
+from storage.repositories.surveys.results import Results
+from storage.repositories.surveys.surveys import Survey
+
+
+def results_text(t: Translator, results: Results, tz: object) -> list[str]:
+    """The figures in words, split into messages that fit Telegram's limit."""
+    survey = results.survey
+    rate = 100 * results.completed / results.invited if results.invited else 0.0
+    status = t.label("open") if survey.status == "open" else t.label("closed")
+    blocks = [
+        t(
+            "📊 <b>{title}</b> (#{number}) · {status}",
+            title=survey.title,
+            number=survey.id,
+            status=status,
+        )
+        + "\n"
+        + t(
+            "Response rate: {completed} of {invited} invited ({rate}%) · {started} started",
+            completed=results.completed,
+            invited=results.invited,
+            rate=f"{rate:.0f}",
+            started=results.started,
+        )
+    ]
+    for item in results.questions:
+        q = item.question
+        lines = [
+            t._n(
+                "<b>{number}. {text}</b> ({count} answer)",
+                "<b>{number}. {text}</b> ({count} answers)",
+                item.answered,
+                number=q.position,
+                text=q.text,
+            )
+        ]
+        for label, number in _distribution(t, item):
+            share = 100 * number / item.answered if item.answered else 0
+            lines.append(
+                t("• {label}: {count} ({share}%)", label=label, count=number, share=f"{share:.0f}")
+            )
+        if item.mean is not None:
+            lines.append(t("Mean: {mean}", mean=f"{item.mean:.2f}"))
+        if item.nps is not None:
+            lines.append(t("NPS: {score}", score=f"{item.nps:+.0f}"))
+        for text in item.texts[:30]:
+            lines.append("💬 " + html.escape(text, quote=False))
+        if len(item.texts) > 30:
+            lines.append(t("…and {count} more in the exports.", count=len(item.texts) - 30))
+        blocks.append("\n".join(lines))
+    messages, current = [], ""
+    for block in blocks:
+        if current and len(current) + len(block) + 2 > MESSAGE_MAX:
+            messages.append(current)
+            current = ""
+        current = f"{current}\n\n{block}" if current else block[:MESSAGE_MAX]
+    messages.append(current)
+    return messages
+
+
+def _distribution(t: Translator, item: Any) -> list[tuple[str, int]]:
+    q = item.question
+    if q.kind in ("single", "multi"):
+        return [(o.label, item.counts.get(o.code, 0)) for o in q.options]
+    if q.kind == "yesno":
+        return [(t.label("Yes"), item.counts.get("1", 0)), (t.label("No"), item.counts.get("0", 0))]
+    if q.kind == "scale":
+        return [(str(v), item.counts.get(str(v), 0)) for v in range(1, 6)]
+    if q.kind == "nps":
+        return [(str(v), item.counts.get(str(v), 0)) for v in range(0, 11)]
+    if q.kind == "number":
+        return sorted(item.counts.items(), key=lambda kv: float(kv[0]))[:20]
+    return []
+
+
+async def results_command(update: Update, context: Ctx) -> None:
+    """/results <number>: figures, one chart per question, and the exports."""
+    if not await allowed(update, context, "coordinator"):
+        return
+    _ = context.t
+    arg = context.args[0].lstrip("#") if context.args else ""
+    repos = context.services.repos
+    number = whole_number(arg)
+    if number is None:
+        await _pick_survey(update, context)
+        return
+    results = await repos.surveys.results(number)
+    if results is None:
+        await forms.say(update, context, _("I could not find that survey."))
+        return
+    if not await may_manage(update, context, results.survey):
+        return
+    await send_results(update, context, results)
+
+
+async def _pick_survey(update: Update, context: Ctx) -> None:
+    """/results alone: the recent surveys this coordinator manages, one button each."""
+    _ = context.t
+    scope = await coordinator_scope(context)
+    rows = []
+    for survey in await context.services.repos.surveys.recent(30):
+        if scope and not await audience_axes(context, survey.audience) <= scope:
+            continue
+        status = _.label("open") if survey.status == "open" else _.label("closed")
+        label = _.label(
+            "#{number} {title} ({status})", number=survey.id, title=survey.title[:40], status=status
+        )
+        rows.append([button(label, "res", survey.id)])
+        if len(rows) == 10:
+            break
+    if not rows:
+        await forms.say(update, context, _("No surveys yet. /newsurvey creates one."))
+        return
+    await forms.say(
+        update,
+        context,
+        _("📊 Which survey? Tap one (or send /results and its number)."),
+        InlineKeyboardMarkup(rows),
+    )
+
+
+async def results_tapped(update: Update, context: Ctx) -> None:
+    """A survey of the /results list."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await allowed(update, context, "coordinator"):
+        return
+    results = await context.services.repos.surveys.results(int(query.data.split(":")[2]))
+    if results is None:
+        await forms.wrong_input(update, context)
+        return
+    if not await may_manage(update, context, results.survey):
+        return
+    await query.answer()
+    await send_results(update, context, results)
+
+
+async def send_results(update: Update, context: Ctx, results: Results) -> None:
+    """The figures in words, one chart per question, then the exports and the actions."""
+    from bot.charts import bar_chart  # matplotlib loads on the first /results, not at start-up
+
+    _ = context.t
+    survey = results.survey
+    for text in results_text(_, results, context.services.settings.tz):
+        await forms.say(update, context, text)
+    for item in results.questions:
+        pairs = _distribution(_, item)
+        if not pairs or not item.answered:
+            continue
+        note = ""
+        if item.mean is not None:
+            note = _.label("Mean: {mean}", mean=f"{item.mean:.2f}")
+        if item.nps is not None:
+            note += ("  ·  " if note else "") + _.label("NPS: {score}", score=f"{item.nps:+.0f}")
+        png = bar_chart(
+            f"{item.question.position}. {item.question.text}",
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            note,
+            people=item.answered,  # the same base as the text's percentages
+        )
+        await context.bot.send_photo(
+            forms.chat_of(update),
+            InputFile(png, filename=f"survey-{survey.id}-q{item.question.position}.png"),
+        )
+    rows = [
+        [
+            button(_.label("📄 CSV (one row per answer)"), "csv", survey.id),
+            button(_.label("📄 CSV (one row per person)"), "wide", survey.id),
+        ],
+        [button(_.label("📗 Excel (.xlsx)"), "xlsx", survey.id)],
+    ]
+    if survey.status == "open":
+        rows.append(
+            [
+                button(_.label("🔔 Remind who has not finished"), "rem", survey.id),
+                button(_.label("🕒 Schedule a reminder"), "remat", survey.id),
+            ]
+        )
+        rows.append([button(_.label("🔒 Close now"), "close", survey.id)])
+    await forms.say(update, context, _("Exports and actions:"), InlineKeyboardMarkup(rows))
+
+
+async def send_export(update: Update, context: Ctx, survey: Survey, action: str) -> None:
+    """One of the exports as a file (csv, wide or xlsx: the button pattern allows no other),
+    recorded in the audit log."""
+    _ = context.t
+    form = cast(survey_exports.Form, action)
+    yes_no = (_.label("Yes"), _.label("No"))
+    data = await survey_exports.export(context.services.db, survey, form, yes_no)
+    name = survey_exports.FILE_NAMES[form].format(id=survey.id)
+    member_id = context.member.id if context.member else None
+    await context.services.repos.audit.record(
+        context.now(), member_id, "survey.export", "survey", survey.id, format=action
+    )
+    await context.bot.send_document(
+        forms.chat_of(update), InputFile(io.BytesIO(data), filename=name)
+    )
+
+
+# --- registration --------------------------------------------------------------------------------
+
+
+def handlers() -> list[BaseHandler[Update, Ctx, None]]:
+    return [
+        CommandHandler("results", results_command, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(results_tapped, callbacks.pattern("sa", "res", r"(\d+)")),
+    ]
