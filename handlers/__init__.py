@@ -14,10 +14,14 @@ and a handler raising ApplicationHandlerStop ends the update.
         common commands,
         language, profile and notifications, privacy rights, coordinators' approval
         tools, admins' roles and audit log, the list of broadcasts, events and working
-        groups, survey answers and results, the main menu, typed survey answers,
-        and last the fallbacks (unknown commands, unexpected messages, expired
-        buttons), which see only what no feature handler took
+        groups, survey answers and results, admins' /status, the main menu, typed
+        survey answers, and last the fallbacks (unknown commands, unexpected messages,
+        expired buttons), which see only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
+
+Besides handlers: features' recurring jobs (bot/jobs.py), notice renderers and deep links,
+the incident listener that alerts the admins (bot/incidents.py) and the web server's routes
+(bot/web.py: /healthz).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import jobs
+from bot import incidents, jobs, web
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
@@ -38,6 +42,8 @@ from handlers.events import cards as events
 from handlers.events import form as event_form
 from handlers.events import groups
 from handlers.members import approval, privacy, profile, roles, signup
+from handlers.operations import alerts, health, status
+from handlers.operations import backups as backup_job
 from handlers.surveys import answering as surveys
 from handlers.surveys import building as survey_admin
 
@@ -81,6 +87,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(groups.handlers(), group=0)
     application.add_handlers(surveys.handlers(), group=0)
     application.add_handlers(survey_admin.handlers(), group=0)
+    application.add_handlers(status.handlers(), group=0)
     events.register_notices_and_links()
     surveys.register_notices_and_links()
     application.add_handlers(menu.handlers(i18n), group=0)
@@ -93,5 +100,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", events.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_admin.close_due, interval=60)
+    jobs.register_repeating("backups", backup_job.backup_if_due, interval=60, at_start=True)
+
+    # Operations: errors reach the admins; the web server answers uptime monitors.
+    incidents.register(alerts.on_incident)
+    web.register_route(r"/healthz", health.HealthCheck)
 
     application.add_error_handler(errors.on_error)
