@@ -4,7 +4,10 @@ and in the sandbox, and what /healthz says when something is wrong."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -17,11 +20,12 @@ import httpx
 
 from bot.application import build_application
 from bot.backups import backup_name
+from bot.config import Settings
 from bot.runner import Runner
 from bot.web import WebServer, make_app
 from storage.lockfile import DatabaseLock
 from tests.harness import TEST_TOKEN, FakeClock, make_settings
-from tests.operations.fakes import LiveFakeBotAPI
+from tests.operations.fakes import LiveFakeBotAPI, over_http
 from tests.sandbox_driver import free_port, running_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,10 +253,62 @@ def test_run_refuses_a_second_bot_on_the_same_database(tmp_path: Path) -> None:
 
 def test_run_says_which_setting_to_change_when_the_port_is_taken(tmp_path: Path) -> None:
     port = free_port()
-    with __import__("socket").socket() as taken:
+    with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
         result = _run_cli(tmp_path, DATABASE_PATH=str(tmp_path / "clia.db"), WEB_PORT=str(port))
     assert result.returncode == 1
     assert "the port is already in use" in result.stderr and "WEB_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_clia_bot_run_serves_polls_logs_json_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """The real command in its own process, against the offline Bot API over HTTP: it polls,
+    answers, serves /healthz on WEB_PORT, logs JSON lines, and stops cleanly on SIGTERM."""
+    api = LiveFakeBotAPI(FakeClock())
+    port = free_port()
+    names = {name.upper() for name in Settings.model_fields}
+    base = {k: v for k, v in os.environ.items() if k not in names}
+    async with over_http(api) as url:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run",
+            cwd=tmp_path,
+            env={
+                **base,
+                "PYTHONPATH": str(ROOT),
+                "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+                "TELEGRAM_API_BASE_URL": url,
+                "DATABASE_PATH": str(tmp_path / "clia.db"),
+                "WEB_PORT": str(port),
+                "LOG_FORMAT": "json",
+            },
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                health = None
+                for _ in range(500):
+                    try:
+                        health = await client.get(f"http://127.0.0.1:{port}/healthz")
+                        if health.status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.02)
+                assert health is not None and health.status_code == 200, health
+                assert health.json()["mode"] == "polling"
+                api.push_update(start_update(1, 1001))
+                await until(lambda: api.sent(chat_id=1001), "the answer to the polled update")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
+    lines = err.decode().splitlines()
+    entries = [json.loads(line) for line in lines]  # every log line is one JSON object
+    messages = [e["message"] for e in entries]
+    assert any(m.startswith("running with long polling; web server on 127.0.0.1:") for m in
+               messages)
+    assert "stopping" in messages
+    assert not [e for e in entries if e["level"] in ("ERROR", "CRITICAL")], entries
+    assert TEST_TOKEN.split(":")[1] not in err.decode()
