@@ -46,10 +46,6 @@ class Runner:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         self.web = WebServer(make_app(lambda: application, webhook=self.webhook, secret=secret))
 
-    @property
-    def mode(self) -> str:
-        return "webhook" if self.webhook else "polling"
-
     async def start(self, port: int | None = None) -> int:
         """Start everything; the web server's port (`port` overrides the settings' one)."""
         settings, app = self.settings, self.application

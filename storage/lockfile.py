@@ -38,12 +38,3 @@ class DatabaseLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-
-    def held_elsewhere(self) -> bool:
-        """True when another process (a running bot) holds the lock now."""
-        if self._fd is not None:
-            return False
-        if not self.acquire():
-            return True
-        self.release()
-        return False

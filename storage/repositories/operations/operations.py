@@ -21,10 +21,8 @@ class ErrorTally:
     """One error just recorded, and whether the admins should be told now."""
 
     alert: bool
-    since_alert: int  # occurrences since the kind's previous alert, this one included
-    last_hour: int
-    last_day: int
-    previous_alert: datetime | None
+    last_hour: int  # occurrences of the kind in the last hour, this one included
+    last_day: int  # and in the last 24 hours
 
 
 @dataclass(frozen=True)
@@ -76,18 +74,13 @@ class OperationsRepository:
                 "DELETE FROM error_reports WHERE at < ?", (to_db_time(at - KEEP_ERRORS),)
             )
             cursor = await conn.execute(
-                "SELECT count(*) FILTER (WHERE at > ?), count(*) FILTER (WHERE at > ?),"
-                " count(*) FILTER (WHERE at > ?) FROM error_reports WHERE kind = ?",
-                (
-                    to_db_time(previous) if previous else "",
-                    to_db_time(at - timedelta(hours=1)),
-                    to_db_time(at - timedelta(days=1)),
-                    kind,
-                ),
+                "SELECT count(*) FILTER (WHERE at > ?), count(*) FILTER (WHERE at > ?)"
+                " FROM error_reports WHERE kind = ?",
+                (to_db_time(at - timedelta(hours=1)), to_db_time(at - timedelta(days=1)), kind),
             )
             counts = await cursor.fetchone()
         assert counts is not None
-        return ErrorTally(alert, int(counts[0]), int(counts[1]), int(counts[2]), previous)
+        return ErrorTally(alert, int(counts[0]), int(counts[1]))
 
     async def errors_since(self, since: datetime) -> list[ErrorCount]:
         """Errors after `since` per kind, the most frequent first."""
