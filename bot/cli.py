@@ -100,13 +100,17 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print(f"Checked {source}: integrity ok, schema version {done.source_version}.")
     if done.kept:
-        print(f"The database it replaces was kept as {done.kept[0]}"
-              + (f" (with {done.kept[1].name})." if len(done.kept) > 1 else "."))
+        print(
+            f"The database it replaces was kept as {done.kept[0]}"
+            + (f" (with {done.kept[1].name})." if len(done.kept) > 1 else ".")
+        )
     else:
         print(f"There was no database at {database} to keep.")
     migrated = ", ".join(str(v) for v in done.migrated_to)
-    print(f"Restored {database} from {source}"
-          + (f"; migrations applied: {migrated}." if migrated else "; its schema is current."))
+    print(
+        f"Restored {database} from {source}"
+        + (f"; migrations applied: {migrated}." if migrated else "; its schema is current.")
+    )
     print("Start the bot again (sudo systemctl start clia-bot).")
     return 0
 

@@ -106,8 +106,14 @@ async def telegram_checks(settings: Settings, request: BaseRequest | None = None
         try:
             info = await bot.get_webhook_info()
         except TelegramError as exc:
-            checks.append(Check(False, "webhook", f"getWebhookInfo failed: {exc.message}",
-                                "try again; if it persists, Telegram may be having trouble"))
+            checks.append(
+                Check(
+                    False,
+                    "webhook",
+                    f"getWebhookInfo failed: {exc.message}",
+                    "try again; if it persists, Telegram may be having trouble",
+                )
+            )
         else:
             checks.append(webhook_check(settings, info, datetime.now(UTC)))
         return checks
@@ -176,39 +182,58 @@ def database_checks(settings: Settings) -> list[Check]:
         report = check_file(path, quick=True)
     except NotADatabase as exc:
         return [
-            Check(False, "database", f"{path} cannot be read as SQLite ({exc})",
-                  "stop the bot and restore the newest backup: `clia-bot restore PATH`")
+            Check(
+                False,
+                "database",
+                f"{path} cannot be read as SQLite ({exc})",
+                "stop the bot and restore the newest backup: `clia-bot restore PATH`",
+            )
         ]
     checks = []
     if report.ok:
         checks.append(Check(True, "database", f"{path} ({size}): quick_check ok"))
     else:
         checks.append(
-            Check(False, "database", f"{path}: quick_check found {report.problems[0]}",
-                  "stop the bot and restore the newest backup: `clia-bot restore PATH`")
+            Check(
+                False,
+                "database",
+                f"{path}: quick_check found {report.problems[0]}",
+                "stop the bot and restore the newest backup: `clia-bot restore PATH`",
+            )
         )
     version = report.schema_version
     if version == LATEST_VERSION:
         checks.append(Check(True, "schema", f"version {version}, current"))
     elif version < LATEST_VERSION:
         checks.append(
-            Check(False, "schema", f"version {version}; this program's is {LATEST_VERSION}",
-                  "run `clia-bot migrate` (the bot also does at start)")
+            Check(
+                False,
+                "schema",
+                f"version {version}; this program's is {LATEST_VERSION}",
+                "run `clia-bot migrate` (the bot also does at start)",
+            )
         )
     else:
         checks.append(
-            Check(False, "schema",
-                  f"version {version} is newer than this program's ({LATEST_VERSION})",
-                  "upgrade the program (git pull), or restore a backup made by this version")
+            Check(
+                False,
+                "schema",
+                f"version {version} is newer than this program's ({LATEST_VERSION})",
+                "upgrade the program (git pull), or restore a backup made by this version",
+            )
         )
     wal = wal_size(path)
     if wal <= WAL_LIMIT:
         checks.append(Check(True, "write-ahead log", size_text(wal)))
     else:
         checks.append(
-            Check(False, "write-ahead log", f"{size_text(wal)}: not being emptied",
-                  "something keeps reading the live file (an analysis left open?): close "
-                  "it, or restart the bot")
+            Check(
+                False,
+                "write-ahead log",
+                f"{size_text(wal)}: not being emptied",
+                "something keeps reading the live file (an analysis left open?): close "
+                "it, or restart the bot",
+            )
         )
     return checks
 
@@ -237,9 +262,13 @@ def disk_checks(settings: Settings) -> list[Check]:
             checks.append(Check(True, name, f"{size_text(free)} free at {place}"))
         else:
             checks.append(
-                Check(False, name, f"only {size_text(free)} free at {place}",
-                      f"free some space: the bot needs at least {size_text(needed)} for the "
-                      "database, its log and tonight's backup")
+                Check(
+                    False,
+                    name,
+                    f"only {size_text(free)} free at {place}",
+                    f"free some space: the bot needs at least {size_text(needed)} for the "
+                    "database, its log and tonight's backup",
+                )
             )
     return checks
 
@@ -247,41 +276,63 @@ def disk_checks(settings: Settings) -> list[Check]:
 def backup_check(settings: Settings, now: datetime) -> Check:
     folder = settings.backup_dir
     if folder is None:
-        return Check(False, "backups", "BACKUP_DIR is not set, so the bot makes no backups",
-                     "set BACKUP_DIR to a folder the bot may write (README: Deploying)")
+        return Check(
+            False,
+            "backups",
+            "BACKUP_DIR is not set, so the bot makes no backups",
+            "set BACKUP_DIR to a folder the bot may write (README: Deploying)",
+        )
     backups = list_backups(folder, settings.database_path.stem)
     if not backups:
-        return Check(False, "backups", f"no backup in {folder} yet",
-                     "the running bot writes one at start and every night at 03:00; "
-                     "`clia-bot backup` writes one now")
+        return Check(
+            False,
+            "backups",
+            f"no backup in {folder} yet",
+            "the running bot writes one at start and every night at 03:00; "
+            "`clia-bot backup` writes one now",
+        )
     newest = backups[0]
     age = now - newest.taken_at
     if age > STALE_AFTER:
-        return Check(False, "backups",
-                     f"the newest, {newest.path.name}, is {age_text(age)} old",
-                     "is the bot running? A failed backup is reported to the admins in the "
-                     "chat and in the log (journalctl -u clia-bot)")
-    return Check(True, "backups",
-                 f"newest {age_text(age)} old ({newest.path.name}); {len(backups)} kept")
+        return Check(
+            False,
+            "backups",
+            f"the newest, {newest.path.name}, is {age_text(age)} old",
+            "is the bot running? A failed backup is reported to the admins in the "
+            "chat and in the log (journalctl -u clia-bot)",
+        )
+    return Check(
+        True, "backups", f"newest {age_text(age)} old ({newest.path.name}); {len(backups)} kept"
+    )
 
 
 def other_checks(settings: Settings, now: datetime) -> list[Check]:
     local = now.astimezone(settings.tz)
     checks = [
-        Check(True, "time zone",
-              f"{settings.timezone}: it is {local:%H:%M} there now (UTC{local:%z})")
+        Check(
+            True, "time zone", f"{settings.timezone}: it is {local:%H:%M} there now (UTC{local:%z})"
+        )
     ]
     if settings.webhook_url is not None and settings.webhook_secret is None:
         checks.append(
-            Check(False, "webhook secret",
-                  "WEBHOOK_SECRET is empty: anyone who finds the address can post updates",
-                  "set it (openssl rand -hex 32), and the same in the reverse proxy")
+            Check(
+                False,
+                "webhook secret",
+                "WEBHOOK_SECRET is empty: anyone who finds the address can post updates",
+                "set it (openssl rand -hex 32), and the same in the reverse proxy",
+            )
         )
     if settings.admin_ids:
         checks.append(Check(True, "admins", f"{len(settings.admin_ids)} in ADMIN_IDS get alerts"))
     else:
-        checks.append(Check(False, "admins", "ADMIN_IDS is empty: nobody gets the bot's alerts",
-                            "put your Telegram user id in ADMIN_IDS (@userinfobot tells it)"))
+        checks.append(
+            Check(
+                False,
+                "admins",
+                "ADMIN_IDS is empty: nobody gets the bot's alerts",
+                "put your Telegram user id in ADMIN_IDS (@userinfobot tells it)",
+            )
+        )
     return checks
 
 
@@ -303,8 +354,14 @@ async def doctor(request: BaseRequest | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(Check(False, "settings", str(error),
-                    "correct it in .env (or the service's EnvironmentFile)").line())
+        print(
+            Check(
+                False,
+                "settings",
+                str(error),
+                "correct it in .env (or the service's EnvironmentFile)",
+            ).line()
+        )
         return 1
     print(Check(True, "settings", "valid").line())
     checks = await diagnose(settings, request)

@@ -137,8 +137,9 @@ async def _serve(settings: Settings) -> int:
             )
             return 1
         except TelegramError as exc:
-            print(f"Could not start: {exc.message} (`clia-bot doctor` may say why).",
-                  file=sys.stderr)
+            print(
+                f"Could not start: {exc.message} (`clia-bot doctor` may say why).", file=sys.stderr
+            )
             return 1
         log.info(
             "running with %s; web server on %s:%d (health at /healthz%s)",

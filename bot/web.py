@@ -107,9 +107,7 @@ def make_app(
     """The registered routes, and Telegram's webhook at /telegram when `webhook`."""
     rules = route_rules(source)
     if webhook:
-        rules.append(
-            (WEBHOOK_PATH + "/?", TelegramWebhook, {"source": source, "secret": secret})
-        )
+        rules.append((WEBHOOK_PATH + "/?", TelegramWebhook, {"source": source, "secret": secret}))
     return _Application(rules)
 
 

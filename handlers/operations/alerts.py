@@ -60,9 +60,7 @@ def _when(services: Services, at: datetime) -> dict[str, str]:
 
 
 def _how_often(t: Translator, tally: ErrorTally) -> str:
-    hour = t._n(
-        "{count} time in the last hour", "{count} times in the last hour", tally.last_hour
-    )
+    hour = t._n("{count} time in the last hour", "{count} times in the last hour", tally.last_hour)
     day = t._n(
         "{count} time in the last 24 hours", "{count} times in the last 24 hours", tally.last_day
     )
@@ -123,8 +121,9 @@ async def backup_failed(
         if last_good is None:
             lines.append(t("There is no good copy yet."))
         else:
-            lines.append(t("The newest good copy is from {date} at {time}.",
-                           **_when(services, last_good)))
+            lines.append(
+                t("The newest good copy is from {date} at {time}.", **_when(services, last_good))
+            )
         lines.append(
             t(
                 "On the server, check the folder {folder} and the free space: "

@@ -44,9 +44,7 @@ async def health_report(app: AnyApplication | None) -> dict[str, Any]:
     report["uptime_seconds"] = _seconds(now - started if started else None)
 
     try:
-        reachable = await asyncio.wait_for(
-            services.repos.operations.reachable(), DATABASE_TIMEOUT
-        )
+        reachable = await asyncio.wait_for(services.repos.operations.reachable(), DATABASE_TIMEOUT)
     except Exception:
         reachable = False
     report["database"] = {"reachable": reachable}

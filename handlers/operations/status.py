@@ -24,7 +24,7 @@ SENDER_STATES = {
 
 
 def duration_text(t: Translator, delta: timedelta) -> str:
-    """"3 d 4 h", "5 h 12 min", "7 min": as long as it needs to be, no longer."""
+    """ "3 d 4 h", "5 h 12 min", "7 min": as long as it needs to be, no longer."""
     minutes = max(0, int(delta.total_seconds() // 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
@@ -53,9 +53,7 @@ async def _backup_line(context: Ctx) -> str:
 async def _error_lines(context: Ctx) -> list[str]:
     _ = context.t
     tz = context.services.settings.tz
-    errors = await context.services.repos.operations.errors_since(
-        context.now() - timedelta(days=1)
-    )
+    errors = await context.services.repos.operations.errors_since(context.now() - timedelta(days=1))
     if not errors:
         return [_("✅ Errors in the last 24 hours: none.")]
     total = sum(e.count for e in errors)

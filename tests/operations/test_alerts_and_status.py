@@ -15,8 +15,11 @@ ALERT = "Algo falló en el bot"
 
 
 def alerts_to(harness: Harness, chat_id: int) -> list[str]:
-    return [c.text for c in harness.api.sent(chat_id=chat_id) if "failed in the bot" in c.text
-            or ALERT in c.text]
+    return [
+        c.text
+        for c in harness.api.sent(chat_id=chat_id)
+        if "failed in the bot" in c.text or ALERT in c.text
+    ]
 
 
 async def test_an_error_reaches_the_admins_once_an_hour_with_how_often(harness: Harness) -> None:

@@ -118,9 +118,25 @@ def test_nginx_accepts_the_site(tmp_path: Path) -> None:
     # Let's Encrypt's, and a minimal main configuration includes the site as Debian does.
     key, cert = tmp_path / "privkey.pem", tmp_path / "fullchain.pem"
     subprocess.run(  # noqa: S603 - a system tool
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=bot.example.org", "-keyout", str(key), "-out", str(cert)],
-        capture_output=True, timeout=60, check=True,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=bot.example.org",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
     )
     site = (DEPLOY / "nginx.conf").read_text()
     site = site.replace("/etc/letsencrypt/live/bot.example.org/fullchain.pem", str(cert))
@@ -133,7 +149,10 @@ def test_nginx_accepts_the_site(tmp_path: Path) -> None:
     )
     result = subprocess.run(  # noqa: S603 - a system tool on our own file
         [nginx, "-t", "-c", str(main), "-p", str(tmp_path)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
@@ -171,9 +190,25 @@ def _self_signed(tmp_path: Path, openssl: str) -> tuple[Path, Path]:
     """A throwaway certificate for bot.example.org, standing in for Let's Encrypt's."""
     key, cert = tmp_path / "privkey.pem", tmp_path / "fullchain.pem"
     subprocess.run(  # noqa: S603 - a system tool
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=bot.example.org", "-keyout", str(key), "-out", str(cert)],
-        capture_output=True, timeout=60, check=True,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=bot.example.org",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
     )
     return key, cert
 
@@ -224,9 +259,12 @@ async def test_behind_nginx_only_telegrams_posts_reach_the_bot(tmp_path: Path) -
         pytest.skip("nginx (apt-get install nginx-light) and openssl are needed to run it")
     key, cert = _self_signed(tmp_path, openssl)
     http_port, https_port = free_port(), free_port()
-    async with running(
-        tmp_path, webhook_url="https://bot.example.org", webhook_secret=SECRET
-    ) as (runner, api, _clock, _client):
+    async with running(tmp_path, webhook_url="https://bot.example.org", webhook_secret=SECRET) as (
+        runner,
+        api,
+        _clock,
+        _client,
+    ):
         site = _adapted(
             (DEPLOY / "nginx.conf").read_text(),
             {
@@ -247,7 +285,13 @@ async def test_behind_nginx_only_telegrams_posts_reach_the_bot(tmp_path: Path) -
             f"http {{\n  access_log off;\n  include {tmp_path}/site.conf;\n}}\n"
         )
         proxy = await asyncio.create_subprocess_exec(
-            nginx, "-c", str(main), "-p", str(tmp_path), "-g", "daemon off;",
+            nginx,
+            "-c",
+            str(main),
+            "-p",
+            str(tmp_path),
+            "-g",
+            "daemon off;",
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -271,9 +315,12 @@ async def test_behind_caddy_only_telegrams_posts_reach_the_bot(tmp_path: Path) -
     if caddy is None:
         pytest.skip("caddy is not installed here (apt-get install caddy)")
     https_port = free_port()
-    async with running(
-        tmp_path, webhook_url="https://bot.example.org", webhook_secret=SECRET
-    ) as (runner, api, _clock, _client):
+    async with running(tmp_path, webhook_url="https://bot.example.org", webhook_secret=SECRET) as (
+        runner,
+        api,
+        _clock,
+        _client,
+    ):
         test_options = (
             f"{{\n\tskip_install_trust\n\tadmin off\n\tauto_https disable_redirects\n"
             f"\tstorage file_system {tmp_path}/caddy\n}}\n\n"
@@ -289,7 +336,12 @@ async def test_behind_caddy_only_telegrams_posts_reach_the_bot(tmp_path: Path) -
         )
         (tmp_path / "Caddyfile").write_text(config)
         proxy = await asyncio.create_subprocess_exec(
-            caddy, "run", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile",
+            caddy,
+            "run",
+            "--config",
+            str(tmp_path / "Caddyfile"),
+            "--adapter",
+            "caddyfile",
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},

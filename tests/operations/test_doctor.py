@@ -175,9 +175,13 @@ def test_the_webhook_as_telegram_sees_it(
 async def test_a_webhook_without_a_secret_is_named(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, webhook_url="https://bot.example.org")
     checks = {c.name: c for c in await diagnose(settings, LiveFakeBotAPI(FakeClock()), NOW)}
-    assert checks["webhook secret"].line().startswith(
-        "✗ webhook secret: WEBHOOK_SECRET is empty: anyone who finds the address can post "
-        "updates → set it"
+    assert (
+        checks["webhook secret"]
+        .line()
+        .startswith(
+            "✗ webhook secret: WEBHOOK_SECRET is empty: anyone who finds the address can post "
+            "updates → set it"
+        )
     )
     with_secret = make_settings(
         tmp_path, webhook_url="https://bot.example.org", webhook_secret="s3cret"
@@ -206,20 +210,29 @@ async def test_database_disk_and_backup_problems(
         f"✗ schema: version {LATEST_VERSION - 1}; this program's is {LATEST_VERSION} → run "
         "`clia-bot migrate` (the bot also does at start)"
     )
-    assert checks["write-ahead log"].line().endswith(
-        ": not being emptied → something keeps reading the live file (an analysis left "
-        "open?): close it, or restart the bot"
+    assert (
+        checks["write-ahead log"]
+        .line()
+        .endswith(
+            ": not being emptied → something keeps reading the live file (an analysis left "
+            "open?): close it, or restart the bot"
+        )
     )
     assert checks["disk"].line().startswith("✗ disk: only ")
     assert "free some space" in checks["disk"].line()
-    assert checks["backups"].line().startswith(
-        "✗ backups: the newest, clia-20261121T160000Z.db, is 72.0 h old → is the bot running?"
+    assert (
+        checks["backups"]
+        .line()
+        .startswith(
+            "✗ backups: the newest, clia-20261121T160000Z.db, is 72.0 h old → is the bot running?"
+        )
     )
 
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_text("not a database at all " * 200)
-    broken = {c.name: c for c in await diagnose(make_settings(tmp_path, database_path=corrupt),
-                                                api, NOW)}
+    broken = {
+        c.name: c for c in await diagnose(make_settings(tmp_path, database_path=corrupt), api, NOW)
+    }
     assert broken["database"].line().startswith(f"✗ database: {corrupt} cannot be read as SQLite")
     assert "clia-bot restore PATH" in broken["database"].line()
     assert "schema" not in broken

@@ -50,8 +50,9 @@ async def test_json_lines_carry_no_token_or_personal_data(
     for entry in entries:
         assert {"time", "level", "logger", "message"} <= entry.keys()
         assert entry["time"].endswith("+00:00")
-    failure = next(e for e in entries if e["message"].startswith("update ") and "failed" in
-                   e["message"])
+    failure = next(
+        e for e in entries if e["message"].startswith("update ") and "failed" in e["message"]
+    )
     assert failure["level"] == "ERROR" and failure["logger"] == "handlers.core.errors"
     assert "Traceback" in failure["exception"] and "BadRequest" in failure["exception"]
     secrets = ("Ana López", "ana.lopez@continental.com", "+524491234567", "Ingeniera de Calidad")

@@ -29,9 +29,7 @@ def names(database: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT full_name FROM members ORDER BY id")]
 
 
-def test_restore_puts_the_backup_back_and_keeps_what_it_replaced(
-    tmp_path: Path, cli: Cli
-) -> None:
+def test_restore_puts_the_backup_back_and_keeps_what_it_replaced(tmp_path: Path, cli: Cli) -> None:
     database = tmp_path / "data" / "clia.db"
     env = {"DATABASE_PATH": str(database), "BACKUP_DIR": str(tmp_path / "backups")}
     assert cli("migrate", **env).code == 0
@@ -46,9 +44,7 @@ def test_restore_puts_the_backup_back_and_keeps_what_it_replaced(
     [kept] = list(database.parent.glob("clia.db.replaced-*Z"))  # (its -wal, if any, beside)
     assert names(kept) == ["Antes del respaldo", "Después del respaldo"]
     lines = result.out.splitlines()
-    assert lines[0] == (
-        f"Checked {backup.path}: integrity ok, schema version {LATEST_VERSION}."
-    )
+    assert lines[0] == (f"Checked {backup.path}: integrity ok, schema version {LATEST_VERSION}.")
     assert lines[1].startswith(f"The database it replaces was kept as {kept}")
     assert lines[2] == f"Restored {database} from {backup.path}; its schema is current."
     assert "systemctl start clia-bot" in lines[3]
@@ -72,9 +68,7 @@ def test_restore_migrates_a_copy_from_an_older_version(tmp_path: Path, cli: Cli)
         assert conn.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
 
 
-def test_restore_refuses_while_the_bot_runs_and_changes_nothing(
-    tmp_path: Path, cli: Cli
-) -> None:
+def test_restore_refuses_while_the_bot_runs_and_changes_nothing(tmp_path: Path, cli: Cli) -> None:
     database = tmp_path / "clia.db"
     assert cli("migrate", DATABASE_PATH=str(database)).code == 0
     add_person(database, "Sigue aquí")

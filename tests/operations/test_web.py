@@ -103,9 +103,12 @@ async def test_polling_mode_serves_healthz_and_reports_the_last_update(tmp_path:
 
 
 async def test_webhook_mode_takes_telegrams_posts_beside_healthz(tmp_path: Path) -> None:
-    async with running(
-        tmp_path, webhook_url="https://bot.example.org", webhook_secret=SECRET
-    ) as (runner, api, _clock, client):
+    async with running(tmp_path, webhook_url="https://bot.example.org", webhook_secret=SECRET) as (
+        runner,
+        api,
+        _clock,
+        client,
+    ):
         assert api.webhook["url"] == "https://bot.example.org/telegram"
         assert api.webhook_secret == SECRET
         # Without the secret header, or with a wrong one, Telegram's path refuses (403).
@@ -170,9 +173,7 @@ async def test_healthz_names_an_outbox_that_stopped_moving(tmp_path: Path) -> No
         stuck = await client.get("/healthz")
         assert stuck.status_code == 503
         report = stuck.json()
-        assert report["problems"] == [
-            "outbox: 3 deliveries waiting, none sent for over 15 minutes"
-        ]
+        assert report["problems"] == ["outbox: 3 deliveries waiting, none sent for over 15 minutes"]
         assert report["outbox"]["pending"] == 3
         assert report["outbox"]["oldest_pending_seconds"] == 20 * 60
 
@@ -271,7 +272,10 @@ async def test_clia_bot_run_serves_polls_logs_json_and_stops_on_sigterm(tmp_path
     base = {k: v for k, v in os.environ.items() if k not in names}
     async with over_http(api) as url:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run",
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
             cwd=tmp_path,
             env={
                 **base,
@@ -307,8 +311,9 @@ async def test_clia_bot_run_serves_polls_logs_json_and_stops_on_sigterm(tmp_path
     lines = err.decode().splitlines()
     entries = [json.loads(line) for line in lines]  # every log line is one JSON object
     messages = [e["message"] for e in entries]
-    assert any(m.startswith("running with long polling; web server on 127.0.0.1:") for m in
-               messages)
+    assert any(
+        m.startswith("running with long polling; web server on 127.0.0.1:") for m in messages
+    )
     assert "stopping" in messages
     assert not [e for e in entries if e["level"] in ("ERROR", "CRITICAL")], entries
     assert TEST_TOKEN.split(":")[1] not in err.decode()

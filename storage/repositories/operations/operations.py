@@ -63,9 +63,7 @@ class OperationsRepository:
             )
             row = await cursor.fetchone()
             previous = from_db_time(row[0]) if row and row[0] else None
-            alert = alert_every is not None and (
-                previous is None or at - previous >= alert_every
-            )
+            alert = alert_every is not None and (previous is None or at - previous >= alert_every)
             await conn.execute(
                 "INSERT INTO error_reports (at, kind, source, alerted) VALUES (?, ?, ?, ?)",
                 (stamp, kind[:200], source[:100], int(alert)),
