@@ -18,6 +18,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import jobs
+from bot.backups import Backups
 from bot.clock import Clock, system_clock
 from bot.commands import set_default_menus, set_personal_menu
 from bot.config import SUPPORTED_LANGUAGES, Settings
@@ -60,7 +61,7 @@ def build_application(
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .rate_limiter(_rate_limiter())
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(PerUserUpdateProcessor(clock=clock))
         .persistence(SQLitePersistence(db))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -87,6 +88,8 @@ def build_application(
         ),
         rate=settings.broadcast_rate,
     )
+    if settings.backup_dir is not None:
+        services.backups = Backups(db, settings.backup_dir, settings.tz)
     application.bot_data.services = services
     application.bot_data.run_sender = sender_loop
     register(application, services)
@@ -126,6 +129,7 @@ def services_of(application: App) -> Services:
 async def _post_init(application: App) -> None:
     """Open and migrate the database, set the command menus, rebuild scheduled jobs."""
     services = services_of(application)
+    services.started_at = services.clock()
     await services.db.ensure_ready()  # usually done already by the persistence
     await set_default_menus(application.bot, services.i18n)
     await _set_staff_menus(application, services)

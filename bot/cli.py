@@ -1,34 +1,24 @@
-"""The `clia-bot` command: run, migrate, backup."""
+"""The `clia-bot` command: run, sandbox, migrate, backup, restore, export, doctor."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.backups import BackupError, Backups, RestoreError, restore
 from bot.config import Settings, SettingsError, load_settings
+from bot.logformat import configure_logging
 from storage.backup import copy_database
 from storage.database import Database
 
-log = logging.getLogger("bot")
-
-
-def configure_logging(level: str) -> None:
-    """One line per record; HTTP client logs stay quiet because their URLs carry the token,
-    and APScheduler's line per job run (every minute) only at WARNING."""
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
-    for noisy in ("httpx", "httpcore", "tornado.access", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
-    """Start the bot: webhook when WEBHOOK_URL is set, else long polling."""
-    from bot.application import ALLOWED_UPDATES, build_application
+    """Start the bot: webhook when WEBHOOK_URL is set, else long polling (bot/runner.py)."""
+    from bot.runner import run
 
     if settings.token is None:
         print(
@@ -37,22 +27,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return _sandbox(settings, argparse.Namespace(port=settings.sandbox_port))
-    application = build_application(settings)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        log.info("starting in webhook mode on port %d", settings.port)
-        application.run_webhook(
-            listen="0.0.0.0",  # noqa: S104 - the webhook must be reachable from outside
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=f"{settings.webhook_url}/telegram",
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        log.info("starting with long polling")
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    return 0
+    return run(settings)
 
 
 async def _migrate_database(path: Path) -> tuple[list[int], int]:
@@ -77,18 +52,75 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:
-    """SQLite's online backup: a consistent copy even while the bot writes."""
+    """SQLite's online backup: a consistent copy even while the bot writes. Without a path,
+    a checked copy in BACKUP_DIR named like the nightly ones (and counted with them)."""
     source_path = settings.database_path
-    target = Path(args.path)
     if not source_path.exists():
         print(f"No database at {source_path} (DATABASE_PATH).", file=sys.stderr)
         return 1
+    if args.path is None:
+        return _backup_to_folder(settings)
+    target = Path(args.path)
     if target.resolve() == source_path.resolve():
         print("The backup path must differ from DATABASE_PATH.", file=sys.stderr)
         return 1
     copy_database(source_path, target)
     print(f"Backup written to {target}")
     return 0
+
+
+def _backup_to_folder(settings: Settings) -> int:
+    if settings.backup_dir is None:
+        print("Give a path for the copy, or set BACKUP_DIR.", file=sys.stderr)
+        return 1
+
+    async def write() -> int:
+        async with Database(settings.database_path) as db:
+            backups = Backups(db, settings.backup_dir or Path(), settings.tz)
+            result = await backups.run(datetime.now(UTC))
+        print(f"Backup written to {result.file.path} and checked (integrity ok).")
+        for path in result.pruned:
+            print(f"Removed {path} (older than the copies kept).")
+        return 0
+
+    try:
+        return asyncio.run(write())
+    except BackupError as error:
+        print(f"The backup failed: {error}", file=sys.stderr)
+        return 1
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    """Put a backup in place of the database (bot stopped), keeping the replaced file."""
+    source, database = Path(args.path), settings.database_path
+    try:
+        done = asyncio.run(restore(database, source, datetime.now(UTC)))
+    except RestoreError as error:
+        print(f"Nothing was changed. {error}", file=sys.stderr)
+        return 1
+    print(f"Checked {source}: integrity ok, schema version {done.source_version}.")
+    if done.kept:
+        print(
+            f"The database it replaces was kept as {done.kept[0]}"
+            + (f" (with {done.kept[1].name})." if len(done.kept) > 1 else ".")
+        )
+    else:
+        print(f"There was no database at {database} to keep.")
+    migrated = ", ".join(str(v) for v in done.migrated_to)
+    print(
+        f"Restored {database} from {source}"
+        + (f"; migrations applied: {migrated}." if migrated else "; its schema is current.")
+    )
+    print("Start the bot again (sudo systemctl start clia-bot).")
+    return 0
+
+
+def _doctor() -> int:
+    """Checks the settings itself: an invalid one is a failed check, not a stop."""
+    from bot.doctor import doctor
+
+    configure_logging("WARNING")
+    return asyncio.run(doctor())
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
@@ -120,8 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(handler=_migrate)
     backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
-    backup.add_argument("path", help="where to write the copy")
+    backup.add_argument(
+        "path", nargs="?", default=None, help="where to write the copy (default: in BACKUP_DIR)"
+    )
     backup.set_defaults(handler=_backup)
+    restore_cmd = commands.add_parser(
+        "restore", help="put a backup in place of the database (stop the bot first)"
+    )
+    restore_cmd.add_argument("path", help="the backup file to restore")
+    restore_cmd.set_defaults(handler=_restore)
+    doctor = commands.add_parser(
+        "doctor", help="check settings, Telegram, database, disk and backups; exit 1 if not ok"
+    )
+    doctor.set_defaults(handler=None)
     export = commands.add_parser("export", help="write every analysis view as a CSV file")
     export.add_argument("directory", help="folder for the CSV files (created if missing)")
     export.set_defaults(handler=_export)
@@ -130,10 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        return _doctor()
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return int(args.handler(settings, args))

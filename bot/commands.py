@@ -47,6 +47,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("promote", N_("Make a member coordinator or admin"), "admin"),
     CommandSpec("demote", N_("Make a coordinator a member again"), "admin"),
     CommandSpec("audit", N_("What coordinators and admins did"), "admin"),
+    CommandSpec("status", N_("Bot health: outbox, backups, errors"), "admin"),
 )
 
 

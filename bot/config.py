@@ -32,9 +32,13 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8443, ge=1, le=65535)
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8088, ge=1, le=65535)
     sandbox_port: int = Field(default=8080, ge=1, le=65535)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    backup_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -58,9 +62,9 @@ class Settings(BaseSettings):
             return None
         return value
 
-    @field_validator("community_chat_id", mode="before")
+    @field_validator("community_chat_id", "backup_dir", mode="before")
     @classmethod
-    def _empty_chat_is_unset(cls, value: object) -> object:
+    def _empty_optional_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value
@@ -107,6 +111,19 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("web_host")
+    @classmethod
+    def _host_shape(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"[A-Za-z0-9.:-]{1,253}", value):
+            raise ValueError("must be an IP address or host name, e.g. 127.0.0.1")
+        return value
 
     @property
     def tz(self) -> ZoneInfo:

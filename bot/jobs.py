@@ -28,15 +28,19 @@ class Repeating:
     name: str
     callback: JobCallback
     interval: float  # seconds
+    at_start: bool = False  # also run once as soon as the bot has started
 
 
 _repeating: dict[str, Repeating] = {}
 
 
-def register_repeating(name: str, callback: JobCallback, interval: float) -> None:
+def register_repeating(
+    name: str, callback: JobCallback, interval: float, *, at_start: bool = False
+) -> None:
     """Called from handlers/__init__.py: features own their jobs, bot/ only schedules them
-    (bot/ never imports a feature). The first run is at start-up, then every `interval`."""
-    _repeating[name] = Repeating(name, callback, interval)
+    (bot/ never imports a feature). Runs every `interval`; with `at_start`, also once as
+    soon as the scheduler starts (work missed while the bot was down, such as a backup)."""
+    _repeating[name] = Repeating(name, callback, interval, at_start)
 
 
 async def optimize_database(context: Ctx) -> None:
@@ -64,6 +68,16 @@ def schedule_all(application: Application[Any, Ctx, Any, Any, Any, Any]) -> None
         for job in job_queue.get_jobs_by_name(spec.name):
             job.schedule_removal()
         job_queue.run_repeating(spec.callback, interval=spec.interval, first=0, name=spec.name)
+        if spec.at_start:
+            # Jobs are added before the scheduler starts; a repeating job's first run at 0
+            # is then already past and skipped to the next interval. A one-off run with no
+            # misfire limit runs as soon as the scheduler is up.
+            job_queue.run_once(
+                spec.callback,
+                when=0,
+                name=spec.name,
+                job_kwargs={"misfire_grace_time": None},
+            )
     for job in job_queue.get_jobs_by_name("wal-scrub"):
         job.schedule_removal()
     job_queue.run_repeating(scrub_wal, interval=WAL_SCRUB_SECONDS, name="wal-scrub")

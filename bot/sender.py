@@ -81,6 +81,7 @@ class Sender:
         self._outcomes: list[Outcome] = []
         self._oldest_outcome = 0.0
         self._recording: asyncio.Task[None] | None = None
+        self.last_progress: datetime | None = None  # when a delivery was last handled
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -96,6 +97,13 @@ class Sender:
         task, self._task = self._task, None
         if task is not None:
             await task
+
+    @property
+    def state(self) -> str:
+        """`stopped` (not started, or ended), `sending` (a batch in hand) or `idle`."""
+        if self._task is None or self._task.done():
+            return "stopped"
+        return "sending" if self._lock.locked() else "idle"
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next idle poll."""
@@ -146,6 +154,7 @@ class Sender:
         return total
 
     def _keep(self, outcome: Outcome) -> None:
+        self.last_progress = self.services.clock()
         if not self._outcomes:
             self._oldest_outcome = self.monotonic()
         self._outcomes.append(outcome)

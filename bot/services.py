@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.backups import Backups
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n
@@ -20,6 +22,8 @@ class Services:
     i18n: I18n
     clock: Clock
     sender: Sender | None = None  # set by build_application
+    backups: Backups | None = None  # the scheduled backups, when BACKUP_DIR is set
+    started_at: datetime | None = None  # when the bot started (post_init), for /status
 
     @property
     def outbox_sender(self) -> Sender:

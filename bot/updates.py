@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.clock import Clock, system_clock
 
 
 def ordering_key(update: object) -> int | None:
@@ -36,10 +39,19 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     only after the person's previous update finished.
     """
 
-    __slots__ = ("_active", "_locks", "max_waiting", "throttled")
+    __slots__ = ("_active", "_locks", "clock", "last_processed_at", "max_waiting", "throttled")
 
-    def __init__(self, max_active: int = 32, max_pending: int = 4096, max_waiting: int = 8) -> None:
+    def __init__(
+        self,
+        max_active: int = 32,
+        max_pending: int = 4096,
+        max_waiting: int = 8,
+        clock: Clock = system_clock,
+    ) -> None:
         super().__init__(max_pending)
+        # When an update last finished (handled or failed): /healthz shows how long ago.
+        self.clock = clock
+        self.last_processed_at: datetime | None = None
         self._active = asyncio.Semaphore(max_active)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         # Flood control: a person with this many updates already waiting is flooding;
@@ -48,6 +60,12 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self.throttled: set[int] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._process_in_order(update, coroutine)
+        finally:
+            self.last_processed_at = self.clock()
+
+    async def _process_in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
         if key is None:
             async with self._active:

@@ -15,10 +15,14 @@ and a handler raising ApplicationHandlerStop ends the update.
         language, profile and notifications, privacy rights, coordinators' approval
         tools, admins' roles and audit log, the list of broadcasts, events (their
         lists, answers, attendance and forum topics) and working groups, survey
-        answers and results, the main menu, typed survey answers, and last the
+        answers and results, admins' /status, the main menu, typed survey answers, and last the
         fallbacks (unknown commands, unexpected messages, expired buttons), which see
         only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
+
+Besides handlers: features' recurring jobs (bot/jobs.py), notice renderers and deep links,
+the incident listener that alerts the admins (bot/incidents.py) and the web server's routes
+(bot/web.py: /healthz).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import jobs
+from bot import incidents, jobs, web
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
@@ -53,6 +57,8 @@ from handlers.members import (
     roles,
     signup,
 )
+from handlers.operations import alerts, health, status
+from handlers.operations import backups as backup_job
 from handlers.surveys import answering as survey_answers
 from handlers.surveys import form as survey_form
 from handlers.surveys import invitations as survey_invitations
@@ -105,6 +111,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(survey_invitations.handlers(), group=0)  # /surveys, poll answers
     application.add_handlers(survey_answers.handlers(), group=0)  # taps on questions
     application.add_handlers(survey_results.handlers(), group=0)
+    application.add_handlers(status.handlers(), group=0)
     event_notices.register_notices_and_links()
     survey_invitations.register_notices_and_links()
     application.add_handlers(menu.handlers(i18n), group=0)
@@ -117,5 +124,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_manage.close_due, interval=60)
+    jobs.register_repeating("backups", backup_job.backup_if_due, interval=60, at_start=True)
+
+    # Operations: errors reach the admins; the web server answers uptime monitors.
+    incidents.register(alerts.on_incident)
+    web.register_route(r"/healthz", health.HealthCheck)
 
     application.add_error_handler(errors.on_error)

@@ -1,4 +1,5 @@
-"""The one error handler: log with context, apologise in private, never show a traceback."""
+"""The one error handler: log with context, apologise in private, never show a traceback,
+and report the failure (bot/incidents.py: the operations feature tells the admins)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 
+from bot import incidents
 from bot.context import Ctx
 
 log = logging.getLogger(__name__)
@@ -18,6 +20,7 @@ async def on_error(update: object, context: Ctx) -> None:
     error = context.error
     if not isinstance(update, Update):
         log.error("job or internal task failed", exc_info=error)
+        await _report(update, context)
         return
     user = update.effective_user
     if isinstance(error, Forbidden) and user is not None:
@@ -26,6 +29,21 @@ async def on_error(update: object, context: Ctx) -> None:
         log.info("update %s: the person blocked the bot", update.update_id)
         return
     log.error("update %s failed", update.update_id, exc_info=error)
+    await _apologise(update, context)
+    await _report(update, context)
+
+
+async def _report(update: object, context: Ctx) -> None:
+    """What failed, where and when, without personal data, to whoever listens."""
+    if context.error is None:
+        return
+    job = context.job.name if context.job is not None else None
+    incident = incidents.incident_of(context.error, update, context.now(), job)
+    await incidents.report(incident, context.services, context.bot)
+
+
+async def _apologise(update: Update, context: Ctx) -> None:
+    """A short apology in the person's language, in private chats only."""
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return

@@ -13,6 +13,7 @@ from storage.repositories.events.targets import TargetRepository
 from storage.repositories.members.invitations import InvitationRepository
 from storage.repositories.members.members import MemberRepository
 from storage.repositories.members.reference import ReferenceRepository
+from storage.repositories.operations.operations import OperationsRepository
 from storage.repositories.surveys.repository import SurveyRepository
 
 
@@ -29,6 +30,7 @@ class Repositories:
     targets: TargetRepository
     events: EventRepository
     surveys: SurveyRepository
+    operations: OperationsRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -42,4 +44,5 @@ class Repositories:
             targets=TargetRepository(db),
             events=EventRepository(db),
             surveys=SurveyRepository(db),
+            operations=OperationsRepository(db),
         )

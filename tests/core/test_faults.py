@@ -12,10 +12,11 @@ async def test_a_failed_reply_ends_in_a_localized_apology(harness: Harness) -> N
     ana = harness.person()
     harness.api.fail("sendMessage", chat_id=ana.id, description="Bad Request: message is broken")
     replies = await ana.send("/help")
-    assert replies.texts == [
+    assert [c.text for c in replies.messages if c.chat_id == ana.id] == [
         "😕 Perdón, algo falló de mi parte. No se perdió nada de lo que enviaste; "
         "inténtalo de nuevo en un momento."
     ]
+    assert [c.chat_id for c in replies.messages if c.chat_id != ana.id] == [900]  # admin alert
     assert "Traceback" not in replies.text
     assert len(harness.errors) == 1  # logged with its context
     harness.errors.clear()
