@@ -308,8 +308,7 @@ class Sender:
                     parse_mode=ParseMode.HTML,
                 )
         except TelegramError as exc:  # a report is worth no retry; the next one replaces it
-            if "not modified" not in exc.message:
-                log.warning("could not update the report of broadcast %s: %s", broadcast_id, exc)
+            log.warning("could not update the report of broadcast %s: %s", broadcast_id, exc)
 
     async def _translator_of(self, member_id: int | None) -> Translator:
         i18n = self.services.i18n
