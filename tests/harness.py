@@ -144,6 +144,26 @@ class Harness:
         await self.stop()
         return await self.start()
 
+    async def saved_forms(self) -> list[tuple[str, tuple[object, ...]]]:
+        """The forms' state as saved now (conversation states and user data)."""
+        saved: list[tuple[str, tuple[object, ...]]] = []
+        for table in ("conversation_states", "persistence_data"):
+            rows = await self.db.fetchall(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+            saved += [(table, tuple(r)) for r in rows]
+        return saved
+
+    async def restart_as_if_crashed(self, forms: list[tuple[str, tuple[object, ...]]]) -> App:
+        """Restart as if the process had died right after a commit, before the forms' state of
+        that update was saved: everything committed stays, the forms are as in `forms`."""
+        await self.stop()
+        async with Database(self.settings.database_path) as db, db.transaction() as conn:
+            for table in ("conversation_states", "persistence_data"):
+                await conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+            for table, row in forms:
+                marks = ", ".join("?" for _ in row)
+                await conn.execute(f"INSERT INTO {table} VALUES ({marks})", row)  # noqa: S608
+        return await self.start()
+
     async def _sleep(self, seconds: float) -> None:
         """The sender's waits (pacing, 429, back-off) pass on the fake clock at once."""
         self.slept.append(seconds)
