@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import httpx
-from telegram import Bot, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -19,6 +19,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import jobs
 from bot.backups import Backups
+from bot.bots import ClusterBot, SenderBot
 from bot.clock import Clock, system_clock
 from bot.commands import set_default_menus, set_personal_menu
 from bot.config import SUPPORTED_LANGUAGES, Settings
@@ -53,36 +54,43 @@ def build_application(
     tests decide when deliveries go out.
     """
     db = Database(settings.database_path)
-    builder = (
+    polling: BaseRequest
+    sender_request: BaseRequest
+    if request is None:
+        request, polling, sender_request = _http_request(256), _http_request(2), _http_request(8)
+    else:
+        polling = sender_request = request
+    api = settings.telegram_api_base_url
+    bot = ClusterBot(
+        settings.token or OFFLINE_TOKEN,
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        request=request,
+        get_updates_request=polling,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        rate_limiter=_rate_limiter(),
+    )
+    application: App = (
         ApplicationBuilder()
-        .token(settings.token or OFFLINE_TOKEN)
-        .base_url(f"{settings.telegram_api_base_url}/bot")
-        .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
+        .bot(bot)
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        .rate_limiter(_rate_limiter())
         .concurrent_updates(PerUserUpdateProcessor(clock=clock))
         .persistence(SQLitePersistence(db))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .build()
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    else:
-        builder = builder.request(_http_request(256)).get_updates_request(_http_request(2))
-    application: App = builder.build()
 
     i18n = I18n(SUPPORTED_LANGUAGES, settings.default_language)
     services = Services(
         settings=settings, db=db, repos=Repositories.over(db), i18n=i18n, clock=clock
     )
-    sender_request = request or _http_request(8)
     services.sender = Sender(
         services,
-        Bot(
+        SenderBot(
             settings.token or OFFLINE_TOKEN,
-            base_url=f"{settings.telegram_api_base_url}/bot",
-            base_file_url=f"{settings.telegram_api_base_url}/file/bot",
+            base_url=f"{api}/bot",
+            base_file_url=f"{api}/file/bot",
             request=sender_request,
             get_updates_request=sender_request,  # never polls; spares building a second client
         ),

@@ -55,12 +55,17 @@ async def report(incident: Incident, services: Services, bot: Bot) -> None:
             log.exception("could not report an incident (%s)", incident.kind)
 
 
+# The shared path every Bot API call goes through: never "where" an error happened, since
+# every call passes there; the feature's function that made the call is.
+CALL_PATH = frozenset({"bot.bots"})
+
+
 def describe(error: BaseException) -> str:
     """The exception's type and the deepest function of the bot it passed through."""
     where = None
     for frame, _line in traceback.walk_tb(error.__traceback__):
         module = str(frame.f_globals.get("__name__", ""))
-        if module.split(".")[0] in OUR_PACKAGES:
+        if module.split(".")[0] in OUR_PACKAGES and module not in CALL_PATH:
             where = f"{module}.{frame.f_code.co_name}"
     name = type(error).__name__
     return f"{name} in {where}" if where else name

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 IDLE_POLL = 1.0  # seconds between looks at the outbox when nothing is pending
 REPORT_EVERY = timedelta(seconds=5)  # the coordinator's status message, at most this often
 NETWORK_ATTEMPTS = 4  # tries of one message through network errors before it is failed
+REPORT_ATTEMPTS = 3  # tries of a coordinator's report through 429s
 CAPTION_MAX = 1024
 RECORD_BATCH = 256  # outcomes committed together at most…
 RECORD_DELAY = 0.05  # …and at most this many seconds after the first of them
@@ -53,6 +54,12 @@ RECORD_IN_WAIT = 0.01  # a wait for the next slot at least this long commits wha
 _TAGS = re.compile(r"<[^>]+>")
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked to wait."""
+    wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 def visible_length(text: str) -> int:
@@ -221,10 +228,8 @@ class Sender:
             try:
                 message = await self._send(delivery, rendered)
             except RetryAfter as exc:
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                log.warning("Telegram asked to slow down: waiting %.0f s", seconds)
-                await self.sleep(seconds)
+                log.warning("Telegram asked to slow down: waiting %.0f s", _seconds(exc))
+                await self.sleep(_seconds(exc))
                 continue
             except Forbidden as exc:
                 if delivery.member_id is not None:
@@ -292,7 +297,13 @@ class Sender:
         return last is None or self.services.clock() - last >= REPORT_EVERY
 
     async def _report(self, broadcast_id: int, *, final: bool = False) -> None:
-        """Edit the coordinator's status message in place (or send it when there is none)."""
+        """Edit the coordinator's status message in place (or send it when there is none).
+
+        A 429 is waited out like a delivery's and the report sent again (at most
+        REPORT_ATTEMPTS times: the final figures must arrive); a coordinator who blocked
+        the bot is marked unreachable; any other refusal is logged, and the next report
+        replaces this one. The broadcast goes on whatever happens here.
+        """
         self._reported[broadcast_id] = self.services.clock()
         if final:
             self._reported.pop(broadcast_id, None)
@@ -301,24 +312,39 @@ class Sender:
             return
         t = await self._translator_of(figures.created_by)
         text = report_text(t, figures, final=final)
-        try:
-            if figures.report_message_id is None:
-                message = await self.bot.send_message(
-                    figures.report_chat_id, text, parse_mode=ParseMode.HTML
+        for _attempt in range(REPORT_ATTEMPTS):
+            try:
+                await self._show_report(figures, text)
+                return
+            except RetryAfter as exc:
+                log.warning("Telegram asked to slow down: waiting %.0f s", _seconds(exc))
+                await self.sleep(_seconds(exc))
+            except Forbidden:
+                log.info("the coordinator of broadcast %s blocked the bot", broadcast_id)
+                await self.services.repos.members.mark_unreachable(
+                    figures.report_chat_id, self.services.clock()
                 )
-                await self.services.repos.outbox.set_report_message(
-                    broadcast_id, message.message_id
-                )
-            else:
-                await self.bot.edit_message_text(
-                    text,
-                    chat_id=figures.report_chat_id,
-                    message_id=figures.report_message_id,
-                    parse_mode=ParseMode.HTML,
-                )
-        except TelegramError as exc:  # a report is worth no retry; the next one replaces it
-            if "not modified" not in exc.message:
+                return
+            except TelegramError as exc:
                 log.warning("could not update the report of broadcast %s: %s", broadcast_id, exc)
+                return
+
+    async def _show_report(self, figures: Figures, text: str) -> None:
+        assert figures.report_chat_id is not None
+        if figures.report_message_id is None:
+            message = await self.bot.send_message(
+                figures.report_chat_id, text, parse_mode=ParseMode.HTML
+            )
+            await self.services.repos.outbox.set_report_message(
+                figures.broadcast_id, message.message_id
+            )
+            return
+        await self.bot.edit_message_text(
+            text,
+            chat_id=figures.report_chat_id,
+            message_id=figures.report_message_id,
+            parse_mode=ParseMode.HTML,
+        )
 
     async def _translator_of(self, member_id: int | None) -> Translator:
         i18n = self.services.i18n

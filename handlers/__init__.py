@@ -10,8 +10,8 @@ and a handler raising ApplicationHandlerStop ends the update.
    0  features, in this order:
         reachability (my_chat_member), the community group's join requests,
         the member form (sign-up via /start and profile edits: before the common
-        /start so that newcomers enter it), the broadcast, event and survey forms,
-        common commands,
+        /start so that newcomers enter it), the broadcast, event and survey forms and
+        their confirming buttons tapped again after the form ended, common commands,
         language, profile and notifications, privacy rights, coordinators' approval
         tools, admins' roles and audit log, the list of broadcasts, events (their
         lists, answers, attendance and forum topics) and working groups, survey
@@ -94,6 +94,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handler(broadcast_form.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
     application.add_handler(survey_form.conversation(), group=0)
+    # The forms' confirming buttons tapped again once their form ended: what they did.
+    application.add_handlers(broadcast_form.done_buttons(), group=0)
+    application.add_handlers(event_form.done_buttons(), group=0)
+    application.add_handlers(survey_form.done_buttons(), group=0)
     application.add_handlers(common.handlers(), group=0)
     application.add_handlers(language.handlers(), group=0)
     application.add_handlers(profile.handlers(), group=0)

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, ClassVar
 
 from telegram.request import BaseRequest, RequestData
 
@@ -43,6 +43,49 @@ def visible_text(markup: str) -> str:
     parser.feed(markup)
     parser.close()
     return "".join(parser.parts)
+
+
+class _Entities(HTMLParser):
+    """The formatting Telegram makes of HTML: (kind, start, end, link) with synonyms merged."""
+
+    _SAME: ClassVar[dict[str, str]] = {
+        "strong": "b",
+        "em": "i",
+        "ins": "u",
+        "strike": "s",
+        "del": "s",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.length = 0
+        self.open: list[tuple[str, int, str | None]] = []
+        self.entities: list[tuple[str, int, int, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open.append((self._SAME.get(tag, tag), self.length, dict(attrs).get("href")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open:
+            kind, start, link = self.open.pop()
+            self.entities.append((kind, start, self.length, link))
+
+    def handle_data(self, data: str) -> None:
+        self.length += len(data)
+
+
+def formatted(markup: str) -> tuple[str, tuple[tuple[str, int, int, str | None], ...]]:
+    """What Telegram compares when asked to edit: the text and its entities."""
+    parser = _Entities()
+    parser.feed(markup)
+    parser.close()
+    return visible_text(markup), tuple(sorted(parser.entities))
+
+
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a specified content and reply markup of the message"
+)
 
 
 @dataclass
@@ -107,6 +150,10 @@ class UnexpectedCall(AssertionError):
     pass
 
 
+class NotModified(Exception):
+    """An edit that would leave the message exactly as it is: Telegram answers 400."""
+
+
 class FakeBotAPI(BaseRequest):
     """Teach it failures with `fail`/`block`; read what happened in `calls`."""
 
@@ -123,6 +170,9 @@ class FakeBotAPI(BaseRequest):
         self.delay = 0.0  # seconds each call takes, to keep updates in flight
         self.uploaded: dict[str, bytes] = {}  # file_id → bytes people sent (getFile + download)
         self.polls: dict[str, dict[str, Any]] = {}
+        # (chat, message) → the text and entities Telegram keeps, to refuse edits that change
+        # nothing ("message is not modified") as Telegram does
+        self.formatting: dict[tuple[int, int], object] = {}
 
     # --- BaseRequest -----------------------------------------------------------
 
@@ -170,6 +220,9 @@ class FakeBotAPI(BaseRequest):
             raise UnexpectedCall(f"the fake Bot API was not taught {api_method}")
         try:
             result = handler(call)
+        except NotModified:
+            call.ok = False
+            return self._error(400, NOT_MODIFIED, None)
         except UnexpectedCall as problem:
             # Telegram would answer 400; the test fails at teardown through `unexpected`.
             self.unexpected.append(f"{api_method}: {problem}")
@@ -289,23 +342,34 @@ class FakeBotAPI(BaseRequest):
         if len(visible_text(text)) > 4096:
             raise UnexpectedCall("message text longer than 4096 characters")
         _check_html(text)
-        return self._new_message(call, text=visible_text(text))
+        message = self._new_message(call, text=visible_text(text))
+        self.formatting[(message["chat"]["id"], message["message_id"])] = formatted(text)
+        return message
 
     def _api_editMessageText(self, call: Call) -> dict[str, Any]:
         message = self._stored(call)
-        _check_html(str(call.params["text"]))
-        message["text"] = visible_text(str(call.params["text"]))
+        text = str(call.params["text"])
+        _check_html(text)
+        key = (int(call.params["chat_id"]), int(call.params["message_id"]))
+        markup = call.markup if "inline_keyboard" in call.markup else None
+        if self.formatting.get(key) == formatted(text) and message.get("reply_markup") == markup:
+            raise NotModified
+        self.formatting[key] = formatted(text)
+        message["text"] = visible_text(text)
         message["edit_date"] = self._now()
-        if "inline_keyboard" in call.markup:
-            message["reply_markup"] = call.markup
+        if markup is not None:
+            message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
         return message
 
     def _api_editMessageReplyMarkup(self, call: Call) -> dict[str, Any]:
         message = self._stored(call)
-        if "inline_keyboard" in call.markup:
-            message["reply_markup"] = call.markup
+        markup = call.markup if "inline_keyboard" in call.markup else None
+        if message.get("reply_markup") == markup:
+            raise NotModified  # also: removing a keyboard that is already gone
+        if markup is not None:
+            message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
         return message

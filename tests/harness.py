@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import logging
 from dataclasses import dataclass
@@ -143,6 +144,26 @@ class Harness:
         await self.stop()
         return await self.start()
 
+    async def saved_forms(self) -> list[tuple[str, tuple[object, ...]]]:
+        """The forms' state as saved now (conversation states and user data)."""
+        saved: list[tuple[str, tuple[object, ...]]] = []
+        for table in ("conversation_states", "persistence_data"):
+            rows = await self.db.fetchall(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+            saved += [(table, tuple(r)) for r in rows]
+        return saved
+
+    async def restart_as_if_crashed(self, forms: list[tuple[str, tuple[object, ...]]]) -> App:
+        """Restart as if the process had died right after a commit, before the forms' state of
+        that update was saved: everything committed stays, the forms are as in `forms`."""
+        await self.stop()
+        async with Database(self.settings.database_path) as db, db.transaction() as conn:
+            for table in ("conversation_states", "persistence_data"):
+                await conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+            for table, row in forms:
+                marks = ", ".join("?" for _ in row)
+                await conn.execute(f"INSERT INTO {table} VALUES ({marks})", row)  # noqa: S608
+        return await self.start()
+
     async def _sleep(self, seconds: float) -> None:
         """The sender's waits (pacing, 429, back-off) pass on the fake clock at once."""
         self.slept.append(seconds)
@@ -260,13 +281,14 @@ class Person:
         """The messages the bot has in this chat now, oldest first."""
         return [m for (chat, _), m in sorted(self.h.api.messages.items()) if chat == self.id]
 
-    async def tap(self, label: str) -> Replies:
-        """Tap the inline button with this label on the newest message that shows it."""
+    def tap_update(self, label: str) -> dict[str, Any]:
+        """The update of tapping the inline button with this label on the newest message that
+        shows it (the message as it is now, as Telegram sends it with the tap)."""
         for message in reversed(self.inbox()):
             for row in message.get("reply_markup", {}).get("inline_keyboard", []):
                 for button in row:
                     if button["text"] == label:
-                        return await self.tap_data(button["callback_data"], message)
+                        return self.callback_update(button["callback_data"], message)
         shown = [
             b["text"]
             for m in self.inbox()
@@ -275,8 +297,8 @@ class Person:
         ]
         raise AssertionError(f"no button {label!r} in the chat; buttons shown: {shown}")
 
-    async def tap_data(self, data: str, message: dict[str, Any] | None = None) -> Replies:
-        """Send a callback query with any data, as a forged or stale button would."""
+    def callback_update(self, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A callback query with any data, as a forged or stale button would send."""
         if message is None:
             inbox = self.inbox()
             assert inbox, "no message of the bot to attach the button to"
@@ -286,6 +308,22 @@ class Person:
             "from": self.user,
             "chat_instance": f"ci{self.id}",
             "data": data,
-            "message": message,
+            "message": copy.deepcopy(message),  # as it was when tapped, whatever happens next
         }
-        return await self.h.feed({"callback_query": query})
+        return {"callback_query": query}
+
+    async def tap(self, label: str) -> Replies:
+        """Tap the inline button with this label on the newest message that shows it."""
+        return await self.h.feed(self.tap_update(label))
+
+    async def tap_data(self, data: str, message: dict[str, Any] | None = None) -> Replies:
+        """Send a callback query with any data, as a forged or stale button would."""
+        return await self.h.feed(self.callback_update(data, message))
+
+    async def double_tap(self, label: str) -> Replies:
+        """Two taps on the same button before the first is answered: both carry the message
+        as it was, and Telegram delivers them together."""
+        first = self.tap_update(label)
+        second = copy.deepcopy(first)
+        second["callback_query"]["id"] = str(next(self.h._callback_ids))
+        return await self.h.feed_all([first, second])

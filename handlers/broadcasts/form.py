@@ -51,7 +51,7 @@ from handlers.broadcasts.draft import (
     draft_of,
     expired,
 )
-from handlers.core import forms, menu
+from handlers.core import confirm, forms, menu
 from handlers.core.forms import chat_of
 from storage.audience import Audience
 
@@ -143,24 +143,24 @@ async def change_audience(update: Update, context: Ctx) -> str:
     return await ask_audience(update, context)
 
 
-async def send_now(update: Update, context: Ctx) -> str | int:
-    """Queue one delivery per recipient, start the live report, wake the sender."""
-    query = update.callback_query
-    assert query is not None
+async def send_now(update: Update, context: Ctx) -> str | int | None:
+    """Queue one delivery per recipient, start the live report, wake the sender; once."""
     draft = draft_of(context)
-    if "audience" not in draft or "text" not in draft:
-        return await expired(update, context)
+    if draft.get("key") != confirm.key_of(update) or "audience" not in draft or "text" not in draft:
+        await sent_before(update, context)
+        return None
     audience = Audience.model_validate(draft["audience"])
     if not await may_address(update, context, audience):
         return PREVIEW
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     return await _queue(update, context, draft, audience, scheduled_for=None)
 
 
-async def ask_when(update: Update, context: Ctx) -> str:
+async def ask_when(update: Update, context: Ctx) -> str | None:
     query = update.callback_query
     assert query is not None
+    if draft_of(context).get("key") != confirm.key_of(update):
+        await sent_before(update, context)
+        return None
     await query.answer()
     await query.edit_message_reply_markup(None)
     await context.bot.send_message(
@@ -197,11 +197,13 @@ async def _queue(
     audience: Audience,
     scheduled_for: datetime | None,
 ) -> int:
+    """Send or schedule the draft, audited; once per draft, whichever way it was confirmed."""
     _ = context.t
     services = context.services
     member = context.member
     now = context.now()
     chat_id = chat_of(update)
+    key = confirm.draft_key(draft)
     broadcast_id = await services.repos.outbox.enqueue(
         kind="announcement",
         text=draft["text"],
@@ -212,22 +214,17 @@ async def _queue(
         media_file_id=draft.get("media"),
         report_chat_id=chat_id,
         scheduled_for=scheduled_for,
-    )
-    assert broadcast_id is not None
-    figures = await services.repos.outbox.figures(broadcast_id)
-    assert figures is not None
-    await services.repos.audit.record(
-        now,
-        member.id if member else None,
-        "broadcast.schedule" if scheduled_for else "broadcast.send",
-        "broadcast",
-        broadcast_id,
-        audience=audience.to_json(),
-        recipients=figures.recipients,
-        scheduled_for=scheduled_for.isoformat() if scheduled_for else None,
+        confirmation=key,
     )
     assert context.user_data is not None
     context.user_data.pop("bc", None)
+    if broadcast_id is None:  # this very draft went out by an earlier tap (before a restart)
+        await _told_before(update, context, key)
+        return ConversationHandler.END
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
     if scheduled_for is not None:
         when = show(scheduled_for, tz=services.settings.tz, language=_.language)
         await context.bot.send_message(
@@ -244,10 +241,38 @@ async def _queue(
         return ConversationHandler.END
     from bot.sender import report_text
 
+    figures = await services.repos.outbox.figures(broadcast_id)
+    assert figures is not None
     status = await context.bot.send_message(chat_id, report_text(_, figures, final=False))
     await services.repos.outbox.set_report_message(broadcast_id, status.message_id)
     services.outbox_sender.wake()
     return ConversationHandler.END
+
+
+async def sent_before(update: Update, context: Ctx) -> None:
+    """📤 Send now or 🕒 Schedule of a draft that is gone (a double tap, an old preview): what
+    it did, as the database says; or, if it did nothing, that it expired."""
+    if not await allowed(update, context, "coordinator"):
+        return
+    if not await _told_before(update, context, confirm.key_of(update)):
+        await confirm.expired(update, context)
+
+
+async def _told_before(update: Update, context: Ctx, key: str) -> bool:
+    """Say what the draft with this key did (sent or scheduled, and its number); False when
+    it did nothing yet."""
+    done = await context.services.repos.audit.confirmed(key)
+    if done is None:
+        return False
+    action, number = done
+    _ = context.t
+    text = (
+        _.label("Broadcast #{number} is already scheduled.", number=number)
+        if action == "broadcast.schedule"
+        else _.label("Broadcast #{number} was already sent.", number=number)
+    )
+    await confirm.already_done(update, context, text)
+    return True
 
 
 # --- leaving the form ------------------------------------------------------------------
@@ -298,11 +323,18 @@ def _cb(*parts: str) -> Any:
 def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, Ctx, Any]]:
     return [
         *handlers,
+        *done_buttons(),
         CallbackQueryHandler(cancel, _cb("x")),
         CommandHandler("broadcast", busy),
         MessageHandler(~filters.COMMAND, wrong_input),
         CallbackQueryHandler(wrong_input, forms.own_buttons("bc")),
     ]
+
+
+def done_buttons() -> list[BaseHandler[Update, Ctx, Any]]:
+    """Send and Schedule tapped when their draft is gone (a double tap, an old preview; in
+    another step or after the form): answered with what they did."""
+    return [CallbackQueryHandler(sent_before, _cb("(send|when)", confirm.KEY))]
 
 
 def conversation() -> ConversationHandler[Ctx]:
@@ -330,8 +362,8 @@ def conversation() -> ConversationHandler[Ctx]:
             CallbackQueryHandler(back, _cb("back")),
         ),
         PREVIEW: _step(
-            CallbackQueryHandler(send_now, _cb("send")),
-            CallbackQueryHandler(ask_when, _cb("when")),
+            CallbackQueryHandler(send_now, _cb("send", confirm.KEY)),
+            CallbackQueryHandler(ask_when, _cb("when", confirm.KEY)),
             CallbackQueryHandler(change_audience, _cb("aud")),
         ),
         WHEN: _step(MessageHandler(text, typed_when)),

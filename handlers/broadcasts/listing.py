@@ -7,20 +7,19 @@ axes manage their own.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 import io
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
 from bot.auth import allowed, coordinator_scope, refuse
 from bot.context import Ctx
 from bot.when import show_short
+from handlers.core import confirm
 from handlers.core.forms import chat_of
 
 LIST_PAGE = 5
@@ -178,17 +177,14 @@ async def cancel_scheduled(update: Update, context: Ctx) -> None:
             if current is not None and current.status == "cancelled"
             else _.label("It has already gone out; it cannot be cancelled.")
         )
-        await query.answer(reason, show_alert=True)
-        with contextlib.suppress(TelegramError):  # its button goes: it can do nothing now
-            await query.edit_message_reply_markup(None)
+        await confirm.already_done(update, context, reason)
         return
     member = context.member
     await context.services.repos.audit.record(
         now, member.id if member else None, "broadcast.cancel", "broadcast", broadcast_id
     )
     await query.answer(_.label("Cancelled."))
-    with contextlib.suppress(TelegramError):  # the list's cancel buttons are stale now
-        await query.edit_message_reply_markup(None)
+    await query.edit_message_reply_markup(None)  # the list's cancel buttons are stale now
     await context.bot.send_message(
         chat_of(update),
         _("✖ Broadcast #{number} is cancelled; nobody will get it.", number=broadcast_id),

@@ -15,6 +15,7 @@ from bot.auth import may_address
 from bot.context import Ctx
 from bot.sender import visible_length
 from handlers.broadcasts.draft import PREVIEW, button, draft_of
+from handlers.core import confirm
 from handlers.core.forms import chat_of
 from handlers.shared.audience import describe
 from storage.audience import Audience, count
@@ -66,8 +67,12 @@ async def show_preview(update: Update, context: Ctx) -> str | int:
     )
     rows = []
     if recipients:
+        key = confirm.draft_key(draft)
         rows.append(
-            [button(_.label("📤 Send now"), "send"), button(_.label("🕒 Schedule"), "when")]
+            [
+                button(_.label("📤 Send now"), "send", key),
+                button(_.label("🕒 Schedule"), "when", key),
+            ]
         )
     rows.append(
         [button(_.label("🎯 Change the audience"), "aud"), button(_.label("✖ Cancel"), "x")]

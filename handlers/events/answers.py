@@ -106,15 +106,11 @@ async def _refresh(update: Update, context: Ctx, event: Event) -> None:
         answer=answer,
         personal=private,
     )
-    try:
-        await query.edit_message_text(
-            text,
-            reply_markup=card_buttons(context.t, event, now=now, staff=staff),
-            disable_web_page_preview=True,
-        )
-    except TelegramError as exc:
-        if "not modified" not in str(exc):
-            raise
+    await query.edit_message_text(
+        text,
+        reply_markup=card_buttons(context.t, event, now=now, staff=staff),
+        disable_web_page_preview=True,
+    )
 
 
 async def tell_promoted(context: Ctx, event: Event, member_id: int) -> None:

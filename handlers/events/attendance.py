@@ -12,7 +12,6 @@ import io
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, deeplinks
@@ -204,11 +203,7 @@ async def _show_sheet(update: Update, context: Ctx, event: Event, page: int, *, 
     assert query is not None and update.effective_chat is not None
     text, markup = await _checkin_sheet(context, event, page)
     if edit and query.message is not None:
-        try:
-            await query.edit_message_text(text, reply_markup=markup)
-        except TelegramError as exc:
-            if "not modified" not in str(exc):
-                raise
+        await query.edit_message_text(text, reply_markup=markup)
         return
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 

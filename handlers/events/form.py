@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import Ctx
-from handlers.core import forms, menu
+from handlers.core import confirm, forms, menu
 from handlers.events import manage, new_event, new_group
 
 
@@ -53,7 +53,18 @@ def _cb(*parts: str) -> Any:
 
 
 def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, Ctx, Any]]:
-    return forms.step("ef", cancel, *handlers, busy=busy, busy_commands=("newevent", "newgroup"))
+    return forms.step(
+        "ef", cancel, *handlers, *done_buttons(), busy=busy, busy_commands=("newevent", "newgroup")
+    )
+
+
+def done_buttons() -> list[BaseHandler[Update, Ctx, Any]]:
+    """The form's confirming buttons tapped when their draft is gone (a double tap, an old
+    message; in another step or after the form): answered with what they did."""
+    return [
+        CallbackQueryHandler(new_event.published_before, _cb("pub", confirm.KEY)),
+        CallbackQueryHandler(manage.cancelled_before, _cb("cx", r"(\d+)")),
+    ]
 
 
 def conversation() -> ConversationHandler[Ctx]:
@@ -86,7 +97,9 @@ def conversation() -> ConversationHandler[Ctx]:
                 new_event.chose_repeat, _cb("rep", "(once|weekly|biweekly|monthly_weekday)")
             )
         ),
-        new_event.PREVIEW: _step(CallbackQueryHandler(new_event.publish, _cb("pub"))),
+        new_event.PREVIEW: _step(
+            CallbackQueryHandler(new_event.publish, _cb("pub", confirm.KEY))
+        ),
         manage.MOVE: _step(MessageHandler(text, manage.typed_move)),
         manage.NEW_PLACE: _step(MessageHandler(text, manage.typed_new_place)),
         manage.EDIT_FIELD: _step(

@@ -15,7 +15,7 @@ from bot.auth import allowed
 from bot.context import Ctx
 from bot.validation import whole_number
 from bot.when import WhenProblem, parse_local, show
-from handlers.core import forms
+from handlers.core import confirm, forms
 from handlers.events.answers import tell_promoted
 from handlers.events.form_shared import (
     DESCRIPTION_MAX,
@@ -268,23 +268,27 @@ async def ask_cancel(update: Update, context: Ctx) -> str | None:
 
 
 async def confirmed_cancel(update: Update, context: Ctx) -> str | int | None:
+    """❌ Yes, cancel it: the event is cancelled once (decided by the database), who answered
+    told once; a second tap, or a second coordinator's, hears that it is cancelled already."""
     query = update.callback_query
     assert query is not None and query.data is not None
     event = await context.services.repos.events.get(int(query.data.split(":")[2]))
     if event is None or event.id != form_draft(context).get("edit"):
-        await query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
-        )
+        await cancelled_before(update, context)
         return None
     if not await allowed(update, context, "coordinator", event.axis_id):
         return None
+    now = context.now()
+    assert context.user_data is not None
+    context.user_data.pop("ev", None)
+    if not await context.services.repos.events.cancel(event.id, now):
+        await confirm.already_done(update, context, _already_cancelled(context))
+        return ConversationHandler.END
     await query.answer()
     await query.edit_message_reply_markup(None)
-    now = context.now()
-    if await context.services.repos.events.cancel(event.id, now):
-        member_id = context.member.id if context.member else None
-        await context.services.repos.audit.record(now, member_id, "event.cancel", "event", event.id)
-        await tell_answered(context, event, "cancelled")
+    member_id = context.member.id if context.member else None
+    await context.services.repos.audit.record(now, member_id, "event.cancel", "event", event.id)
+    await tell_answered(context, event, "cancelled")
     await forms.say(
         update,
         context,
@@ -294,6 +298,24 @@ async def confirmed_cancel(update: Update, context: Ctx) -> str | int | None:
         ),
     )
     return ConversationHandler.END
+
+
+async def cancelled_before(update: Update, context: Ctx) -> None:
+    """❌ Yes, cancel it after its form ended (a double tap, an old message): the event is
+    cancelled already, or the button has expired."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    if not await allowed(update, context, "coordinator"):
+        return
+    event = await context.services.repos.events.get(int(query.data.split(":")[2]))
+    if event is not None and event.status == "cancelled":
+        await confirm.already_done(update, context, _already_cancelled(context))
+        return
+    await confirm.expired(update, context)
+
+
+def _already_cancelled(context: Ctx) -> str:
+    return context.t.label("This event is already cancelled; everyone who answered was told.")
 
 
 async def kept(update: Update, context: Ctx) -> int:

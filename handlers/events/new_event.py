@@ -21,7 +21,7 @@ from bot.context import Ctx
 from bot.labels import axis_name
 from bot.validation import whole_number
 from bot.when import WhenProblem, parse_local, series_starts, show
-from handlers.core import forms, menu
+from handlers.core import confirm, forms, menu
 from handlers.events.cards import card_buttons, card_text
 from handlers.events.form_shared import (
     DESCRIPTION_MAX,
@@ -390,19 +390,22 @@ async def _preview(update: Update, context: Ctx) -> str:
     if new.occurrences:
         dates = ", ".join(show(d, tz=tz, language=_.language) for d in new.occurrences)
         lines.append(_("🔁 Also on: {dates}", dates=dates))
-    rows = [[form_button(_.label("📣 Publish"), "pub"), form_button(_.label("✖ Cancel"), "x")]]
+    key = confirm.draft_key(draft)
+    rows = [
+        [form_button(_.label("📣 Publish"), "pub", key), form_button(_.label("✖ Cancel"), "x")]
+    ]
     await forms.say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
     return PREVIEW
 
 
 async def publish(update: Update, context: Ctx) -> str | int | None:
+    """📣 Publish: the event (or the series) is created once, announced, audited."""
     query = update.callback_query
     assert query is not None
     draft = form_draft(context)
-    if "minutes" not in draft:
-        await query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
-        )
+    key = confirm.key_of(update)
+    if draft.get("key") != key or "minutes" not in draft:
+        await published_before(update, context)
         return None
     if not await allowed(update, context, "coordinator", draft["axis"]):
         return None
@@ -416,16 +419,16 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
             show_alert=True,
         )
         return await _ask_when(update, context)
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     member_id = context.member.id if context.member else None
-    ids = await context.services.repos.events.create(new, member_id, now)
-    await context.services.repos.audit.record(
-        now, member_id, "event.publish", "event", ids[0], title=new.title, occurrences=len(ids)
-    )
-    await announce(context, ids, member_id)
+    ids = await context.services.repos.events.create(new, member_id, now, confirmation=key)
     assert context.user_data is not None
     context.user_data.pop("ev", None)
+    if ids is None:  # this very draft was published by an earlier tap (before a restart)
+        await published_before(update, context)
+        return ConversationHandler.END
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await announce(context, ids, member_id)
     _ = context.t
     link = f"https://t.me/{context.bot.username}?start=ev_{ids[0]}"
     await forms.say(
@@ -439,3 +442,19 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
         menu.keyboard(_),
     )
     return ConversationHandler.END
+
+
+async def published_before(update: Update, context: Ctx) -> None:
+    """📣 Publish of a draft that is gone (a double tap, an old preview): what it published,
+    as the database says; or, if it published nothing, that it expired."""
+    if not await allowed(update, context, "coordinator"):
+        return
+    done = await context.services.repos.audit.confirmed(confirm.key_of(update))
+    if done is None:
+        await confirm.expired(update, context)
+        return
+    await confirm.already_done(
+        update,
+        context,
+        context.t.label("This event was already published as #{number}.", number=done[1]),
+    )

@@ -18,6 +18,7 @@ from bot.auth import allowed
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import status_name
+from handlers.core import confirm
 from handlers.members.admission import admit_to_community, welcome_active
 from handlers.members.summary import member_summary
 from storage.models import Member
@@ -89,8 +90,7 @@ async def decide(update: Update, context: Ctx) -> None:
             if current
             else _.label("This applicant deleted their data; there is nothing to decide.")
         )
-        await query.answer(text, show_alert=True)
-        await query.edit_message_reply_markup(None)
+        await confirm.already_done(update, context, text)
         return
     await services.repos.audit.record(
         context.now(),

@@ -19,6 +19,7 @@ from bot import callbacks
 from bot.commands import clear_personal_menu
 from bot.context import Ctx
 from bot.privacy import full_notice
+from handlers.core import confirm
 from handlers.members.summary import member_summary
 
 
@@ -88,13 +89,20 @@ async def forget_answer(update: Update, context: Ctx) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
     _ = context.t
-    await query.answer()
-    if query.data.endswith(":no") or context.member is None:
+    already = _.label("Your personal data was already deleted.")
+    if context.member is None:  # deleted by an earlier tap: the database has nobody left
+        await confirm.already_done(update, context, already)
+        return
+    if query.data.endswith(":no"):
+        await query.answer()
         await query.edit_message_text(_("OK, nothing was deleted."))
         return
     services = context.services
     copies = await services.repos.members.take_application_notices(context.member.id)
-    await services.repos.members.forget(context.member.id, context.now())
+    if not await services.repos.members.forget(context.member.id, context.now()):
+        await confirm.already_done(update, context, already)
+        return
+    await query.answer()
     await _clear_application_copies(context, copies)
     await services.repos.persistence.forget_user(update.effective_user.id)
     assert context.user_data is not None

@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from bot.labels import action_name, axis_name
 from bot.roles import effective_role
 from bot.validation import echo
+from handlers.core import confirm
 from storage.models import Member, from_db_time
 
 AUDIT_SHOWN = 20
@@ -209,7 +210,8 @@ async def _describe(context: Ctx, member: Member, scope: frozenset[int], t: Tran
 
 
 async def confirmed(update: Update, context: Ctx) -> None:
-    """✅: apply the role now (re-checked), refresh their menu, tell them, audit it."""
+    """✅: apply the role now (re-checked), once; refresh their menu, tell them. A second tap,
+    or a second admin confirming the same change, hears that it is so already."""
     query = update.callback_query
     assert query is not None and query.data is not None
     if not await allowed(update, context, "admin"):
@@ -218,29 +220,29 @@ async def confirmed(update: Update, context: Ctx) -> None:
     services = context.services
     _prefix, _ok, member_id, role_code, axis = query.data.split(":")
     member = await services.repos.members.by_id(int(member_id))
-    await query.answer()
     if member is None or member.status != "active":
+        await query.answer()
         await query.edit_message_text(_("That person is no longer an active member."))
         return
     if await _configured_admin(update, context, member):
+        await query.answer()
         await query.edit_message_reply_markup(None)
         return
     role = {"c": "coordinator", "a": "admin", "m": "member"}[role_code]
-    scope = await _new_scope(context, member, role, int(axis))
-    await services.repos.members.set_role(member.id, role, scope, context.now())
+    actor = context.member.id if context.member else None
+    scope = await services.repos.members.change_role(
+        member.id, role, int(axis) or None, actor, context.now()
+    )
     updated = await services.repos.members.by_id(member.id)
     assert updated is not None
-    actor = context.member.id if context.member else None
-    await services.repos.audit.record(
-        context.now(),
-        actor,
-        "role_changed",
-        "member",
-        member.id,
-        role=role,
-        axes=",".join(str(a) for a in sorted(scope)) or "all",
-    )
     description = await _role_text(context, updated, _)
+    if scope is None:  # they have this role already: an earlier tap or another admin
+        text = _.label(
+            "{name} is already {role}; nothing changed.", name=member.full_name, role=description
+        )
+        await confirm.already_done(update, context, text)
+        return
+    await query.answer()
     await query.edit_message_text(
         _("✅ {name} is now {role}.", name=member.full_name, role=description)
     )

@@ -61,12 +61,11 @@ async def _show(
     text, markup = question_message(context.t, survey, question, progress)
     query = update.callback_query
     if edit and query is not None and query.message is not None:
-        try:
+        try:  # an unchanged question (a double tap) is fine: see bot/bots.py
             await query.edit_message_text(text, reply_markup=markup)
             return
-        except TelegramError as exc:
-            if "not modified" in str(exc):
-                return
+        except TelegramError:  # the message is gone or too old to edit: a new one instead
+            pass
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 

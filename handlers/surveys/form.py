@@ -29,7 +29,7 @@ from bot.auth import allowed
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.when import WhenProblem, parse_local
-from handlers.core import forms, menu
+from handlers.core import confirm, forms, menu
 from handlers.surveys import audience as audience_step
 from handlers.surveys.conditions import (
     ask_condition,
@@ -38,7 +38,7 @@ from handlers.surveys.conditions import (
     condition_sources,
 )
 from handlers.surveys.document import document_received, sent_example
-from handlers.surveys.launch import launch, preview
+from handlers.surveys.launch import launch, launched_before, preview
 from handlers.surveys.manage import survey_action, typed_remind_at
 from handlers.surveys.steps import (
     ANONYMOUS,
@@ -287,7 +287,13 @@ def _cb(*parts: str) -> Any:
 
 
 def _step(*handlers: BaseHandler[Update, Ctx, Any]) -> list[BaseHandler[Update, Ctx, Any]]:
-    return forms.step("sa", cancel, *handlers)
+    return forms.step("sa", cancel, *handlers, *done_buttons())
+
+
+def done_buttons() -> list[BaseHandler[Update, Ctx, Any]]:
+    """The launch buttons tapped when their draft is gone (a double tap, an old preview; in
+    another step or after the form): answered with what they did."""
+    return [CallbackQueryHandler(launched_before, _cb("(go|poll|pollg)", confirm.KEY))]
 
 
 def conversation() -> ConversationHandler[Ctx]:
@@ -328,7 +334,7 @@ def conversation() -> ConversationHandler[Ctx]:
             ),
         ),
         CLOSES: _step(MessageHandler(text, typed_closes)),
-        PREVIEW: _step(CallbackQueryHandler(launch, _cb("(go|poll|pollg)"))),
+        PREVIEW: _step(CallbackQueryHandler(launch, _cb("(go|poll|pollg)", confirm.KEY))),
         REMIND_AT: _step(MessageHandler(text, typed_remind_at)),
     }
     with warnings.catch_warnings():

@@ -16,7 +16,7 @@ from telegram.ext import ConversationHandler
 from bot.auth import allowed, may_address
 from bot.context import Ctx
 from bot.i18n import Translator
-from handlers.core import forms, menu
+from handlers.core import confirm, forms, menu
 from handlers.shared.audience import describe
 from handlers.surveys.invitations import invitation_text, poll_spec
 from handlers.surveys.questions import question_message
@@ -55,11 +55,12 @@ async def preview(
         _("👥 Audience: {who}", who=await describe(context, _, audience)),
         _._n("📬 {count} member will be invited.", "📬 {count} members will be invited.", reach),
     ]
-    rows = [[button(_.label("🚀 Launch"), "go"), button(_.label("✖ Cancel"), "x")]]
+    key = confirm.draft_key(draft)
+    rows = [[button(_.label("🚀 Launch"), "go", key), button(_.label("✖ Cancel"), "x")]]
     if poll_spec(_, sample) is not None:
-        rows.insert(0, [button(_.label("📊 Launch as a Telegram poll"), "poll")])
+        rows.insert(0, [button(_.label("📊 Launch as a Telegram poll"), "poll", key)])
         if not definition.anonymous and await _group_poll_place(context, audience) is not None:
-            rows.insert(1, [button(_.label("📊 Poll in the community group"), "pollg")])
+            rows.insert(1, [button(_.label("📊 Poll in the community group"), "pollg", key)])
     await forms.say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
     return PREVIEW
 
@@ -165,14 +166,13 @@ def _sample(definition: SurveyDefinition, audience: Audience, closes: datetime) 
 
 
 async def launch(update: Update, context: Ctx) -> str | int | None:
-    """Store it, invite its audience through the outbox, and say how many were invited."""
+    """Store it, invite its audience through the outbox, and say how many were invited; once."""
     query = update.callback_query
     assert query is not None and query.data is not None
     draft = draft_of(context)
-    if "definition" not in draft:
-        await query.answer(
-            context.t.label("This button has expired. Please start again."), show_alert=True
-        )
+    _prefix, how, key = query.data.split(":")
+    if draft.get("key") != key or "definition" not in draft:
+        await launched_before(update, context)
         return None
     audience = Audience.from_json(draft["audience_json"])
     if not await allowed(update, context, "coordinator") or not await may_address(
@@ -182,25 +182,31 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
     from storage.repositories.surveys.definition import SurveyDefinition
 
     definition = SurveyDefinition.model_validate(draft["definition"])
-    in_group = query.data.endswith(":pollg")
+    in_group = how == "pollg"
     group = await _group_poll_place(context, audience) if in_group else None
     if in_group and (group is None or definition.anonymous):
         await forms.wrong_input(update, context)
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     now = context.now()
     member_id = context.member.id if context.member else None
     repos = context.services.repos
-    as_poll = query.data.endswith((":poll", ":pollg"))
+    as_poll = how in ("poll", "pollg")
     survey_id = await repos.surveys.create(
         definition,
         audience,
         datetime.fromisoformat(draft["closes_at"]),
         member_id,
         now,
+        confirmation=key,
         as_poll=as_poll,
     )
+    assert context.user_data is not None
+    context.user_data.pop("svd", None)
+    if survey_id is None:  # this very draft was launched by an earlier tap (before a restart)
+        await launched_before(update, context)
+        return ConversationHandler.END
+    await query.answer()
+    await query.edit_message_reply_markup(None)
     await repos.outbox.enqueue(
         kind="survey_invitation",
         text="poll" if as_poll else definition.title,
@@ -213,18 +219,7 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
     )
     results = await repos.surveys.results(survey_id)
     invited = results.invited if results else 0
-    await repos.audit.record(
-        now,
-        member_id,
-        "survey.launch",
-        "survey",
-        survey_id,
-        invited=invited,
-        anonymous=definition.anonymous,
-    )
     context.services.outbox_sender.wake()
-    assert context.user_data is not None
-    context.user_data.pop("svd", None)
     _ = context.t
     if group is not None:
         text = _(
@@ -248,3 +243,19 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
         menu.keyboard(_),
     )
     return ConversationHandler.END
+
+
+async def launched_before(update: Update, context: Ctx) -> None:
+    """A launch button of a draft that is gone (a double tap, an old preview): what it
+    launched, as the database says; or, if it launched nothing, that it expired."""
+    if not await allowed(update, context, "coordinator"):
+        return
+    done = await context.services.repos.audit.confirmed(confirm.key_of(update))
+    if done is None:
+        await confirm.expired(update, context)
+        return
+    await confirm.already_done(
+        update,
+        context,
+        context.t.label("This survey was already launched as #{number}.", number=done[1]),
+    )

@@ -15,7 +15,7 @@ from telegram.ext import ConversationHandler
 from bot.auth import allowed
 from bot.context import Ctx
 from bot.when import WhenProblem, parse_local, show
-from handlers.core import forms
+from handlers.core import confirm, forms
 from handlers.surveys.results import send_export
 from handlers.surveys.steps import REMIND_AT, button, draft_of, may_manage
 from storage.audience import Audience
@@ -45,7 +45,10 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
         await send_export(update, context, survey, action)
         return None
     if survey.status != "open":
-        await query.answer(_.label("This survey is closed."), show_alert=True)
+        if action == "closeok":  # closed by an earlier tap, another coordinator or its time
+            await confirm.already_done(update, context, _already_closed(context, survey.id))
+        else:
+            await query.answer(_.label("This survey is closed."), show_alert=True)
         return None
     if action == "rem":
         queued = await repos.outbox.enqueue(
@@ -100,12 +103,18 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
         await forms.say(update, context, _("Nothing changed: the survey stays open."))
         return None
     if action == "closeok":
+        if not await close_survey(context, survey.id):  # closed meanwhile: the database says
+            await confirm.already_done(update, context, _already_closed(context, survey.id))
+            return None
         await query.answer()
         await query.edit_message_reply_markup(None)
-        await close_survey(context, survey.id)
         await repos.audit.record(now, member_id, "survey.close", "survey", survey.id)
         await forms.say(update, context, _("🔒 Survey #{number} is closed.", number=survey.id))
     return None
+
+
+def _already_closed(context: Ctx, survey_id: int) -> str:
+    return context.t.label("Survey #{number} is already closed.", number=survey_id)
 
 
 async def typed_remind_at(update: Update, context: Ctx) -> str | int:

@@ -116,6 +116,11 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("sa:close:1", "coordinator"),
         ("sa:closeok:1", "coordinator"),
         ("sa:res:1", "coordinator"),
+        # The forms' confirming buttons, tapped with no form open (a replay, a forgery).
+        ("ef:pub:AAAAAAAA", "coordinator"),
+        ("ef:cx:1", "coordinator"),
+        ("bc:send:AAAAAAAA", "coordinator"),
+        ("bc:when:AAAAAAAA", "coordinator"),
     ]
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from telegram.error import NetworkError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, NetworkError
 
 from tests.harness import Harness
 
@@ -81,3 +82,36 @@ async def test_the_fake_refuses_methods_it_was_not_taught(harness: Harness) -> N
         await harness.app.bot.send_dice(chat_id=1001)
     assert harness.api.unexpected == ["sendDice"]
     harness.api.unexpected.clear()
+
+
+async def test_an_edit_that_changes_nothing_is_refused_and_taken_as_done(harness: Harness) -> None:
+    """Telegram answers 400 "message is not modified" to an edit that would leave a message as
+    it is (the fake does too); the Application's bot and the sender's bot take it as done."""
+    assert harness.app is not None
+    bot = harness.app.bot
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
+    sent = await bot.send_message(1001, "<b>Hola</b>", reply_markup=keyboard)
+    same = await bot.edit_message_text("<b>Hola</b>", 1001, sent.message_id, reply_markup=keyboard)
+    assert same is True
+    assert [c.ok for c in harness.api.of("editMessageText")] == [False]  # Telegram refused it
+    # Other formatting, or another keyboard, is a change.
+    edited = await bot.edit_message_text("Hola", 1001, sent.message_id, reply_markup=keyboard)
+    assert isinstance(edited, Message)
+    assert isinstance(await bot.edit_message_reply_markup(1001, sent.message_id), Message)
+    # Removing a keyboard that is already gone changes nothing.
+    assert await bot.edit_message_reply_markup(1001, sent.message_id) is True
+    # The outbox sender edits its live reports through its own bot: covered as well.
+    sender_bot = harness.app.bot_data.services.outbox_sender.bot  # type: ignore[union-attr]
+    assert await sender_bot.edit_message_text("Hola", 1001, sent.message_id) is True
+    assert [c.ok for c in harness.api.calls if c.method.startswith("edit")] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    # Any other refusal is still an error.
+    harness.api.fail("editMessageText", description="Bad Request: message to edit not found")
+    with pytest.raises(BadRequest, match="not found"):
+        await bot.edit_message_text("Adiós", 1001, sent.message_id)
+    assert harness.errors == []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from storage import audit_trail
 from storage.audience import Audience, Recipient, deliveries_insert, participation_insert
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
@@ -109,6 +110,7 @@ class OutboxRepository:
         media_file_id: str | None = None,
         report_chat_id: int | None = None,
         scheduled_for: datetime | None = None,
+        confirmation: str | None = None,
     ) -> int | None:
         """Write the broadcast and its deliveries atomically; return the broadcast id.
 
@@ -118,9 +120,15 @@ class OutboxRepository:
         `text` is what an announcement says; notices rendered per recipient keep a
         summary here for the record. Returns None when `dedup_key` was used before:
         the notice already exists and nobody gets it twice.
+
+        A coordinator's announcement comes with the `confirmation` key of its form's
+        confirming button: it is audited in the same transaction, and None is returned
+        when that key sent or scheduled one already (see storage/audit_trail.py).
         """
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
+            if confirmation is not None and await audit_trail.confirmed(conn, confirmation):
+                return None
             if dedup_key is not None:
                 async with conn.execute(
                     "SELECT 1 FROM broadcasts WHERE dedup_key = ?", (dedup_key,)
@@ -163,6 +171,19 @@ class OutboxRepository:
                     for r in people
                 ],
             )
+            if confirmation is not None:
+                await audit_trail.write(
+                    conn,
+                    now,
+                    created_by,
+                    "broadcast.schedule" if scheduled_for else "broadcast.send",
+                    "broadcast",
+                    broadcast_id,
+                    audience=audience.to_json(),
+                    recipients=await _recipients(conn, broadcast_id),
+                    scheduled_for=scheduled_for.isoformat() if scheduled_for else None,
+                    confirmation=confirmation,
+                )
         return broadcast_id
 
     async def exists(self, dedup_key: str) -> bool:
@@ -350,3 +371,12 @@ async def _invite_late_joiners(conn: Any, audience: Audience, stamp: str) -> Non
         for (survey_audience,) in rows:
             sql, params = participation_insert(Audience.from_json(survey_audience))
             await conn.execute(sql, [survey_id, stamp, *params])
+
+
+async def _recipients(conn: Any, broadcast_id: int) -> int:
+    """How many deliveries a broadcast has, inside the writing transaction."""
+    async with conn.execute(
+        "SELECT count(*) FROM deliveries WHERE broadcast_id = ?", (broadcast_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0])

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
+from storage import audit_trail
 from storage.database import Database
-from storage.models import AuditEntry, to_db_time
+from storage.models import AuditEntry
 
 
 class AuditRepository:
@@ -20,13 +20,15 @@ class AuditRepository:
         action: str,
         target_kind: str | None = None,
         target_id: int | None = None,
-        **details: str | int | float | bool | None,
+        **details: audit_trail.Detail,
     ) -> None:
-        await self.db.execute(
-            "INSERT INTO audit_log (at, actor_id, action, target_kind, target_id, details)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (to_db_time(at), actor_id, action, target_kind, target_id, json.dumps(details)),
-        )
+        async with self.db.transaction() as conn:
+            await audit_trail.write(conn, at, actor_id, action, target_kind, target_id, **details)
+
+    async def confirmed(self, key: str) -> tuple[str, int] | None:
+        """(action, target id) of what a confirming button with this key already did."""
+        row = await self.db.fetchone(audit_trail.CONFIRMED_SQL, (key,))
+        return (str(row[0]), int(row[1])) if row else None
 
     async def latest(self, limit: int = 50) -> list[AuditEntry]:
         rows = await self.db.fetchall(

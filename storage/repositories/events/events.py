@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from storage import audit_trail
 from storage.database import Database, fold
 from storage.models import from_db_time, to_db_time
 
@@ -109,13 +110,19 @@ class EventRepository:
 
     # --- events ----------------------------------------------------------------------
 
-    async def create(self, new: NewEvent, created_by: int | None, now: datetime) -> list[int]:
-        """Publish the event (and a series' next occurrences); their ids, first one first."""
+    async def create(
+        self, new: NewEvent, created_by: int | None, now: datetime, *, confirmation: str
+    ) -> list[int] | None:
+        """Publish the event (and a series' next occurrences) with its audit entry; their ids,
+        first one first. None when this confirmation published it already: nothing is
+        published again (see storage/audit_trail.py)."""
         stamp = to_db_time(now)
         starts = [new.starts_at, *new.occurrences]
         series_id = None
         duration = new.ends_at - new.starts_at
         async with self.db.transaction() as conn:
+            if await audit_trail.confirmed(conn, confirmation) is not None:
+                return None
             if new.rule is not None:
                 cursor = await conn.execute(
                     "INSERT INTO event_series (rule, created_by, created_at) VALUES (?, ?, ?)",
@@ -149,6 +156,17 @@ class EventRepository:
                     ),
                 )
                 ids.append(int(cursor.lastrowid or 0))
+            await audit_trail.write(
+                conn,
+                now,
+                created_by,
+                "event.publish",
+                "event",
+                ids[0],
+                title=new.title,
+                occurrences=len(ids),
+                confirmation=confirmation,
+            )
         return ids
 
     async def get(self, event_id: int) -> Event | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from storage import audit_trail
 from storage.database import Database, like_pattern
 from storage.models import Member, MemberStatus, Sector, to_db_time
 
@@ -388,7 +388,7 @@ class MemberRepository:
             "application_copies_sent_to_coordinators": int(copies or 0),
         }
 
-    async def forget(self, member_id: int, now: datetime) -> None:
+    async def forget(self, member_id: int, now: datetime) -> bool:
         """Delete the member's personal data (cancellation right).
 
         The member row and everything hanging from it go (axes, groups, RSVPs,
@@ -397,9 +397,14 @@ class MemberRepository:
         consistent: participation and answers go together). Anonymous answers were
         never linked and stay. Deliveries keep their counts but lose the chat id;
         pending ones are dropped. The audit log records the fact with no link to the
-        person.
+        person. False when there was nobody to forget (forgotten already): nothing happens.
         """
         async with self.db.transaction() as conn:
+            deleted = await conn.execute_fetchall(
+                "SELECT 1 FROM members WHERE id = ?", (member_id,)
+            )
+            if not list(deleted):
+                return False
             # An organization they typed that nobody else belongs to and nobody approved:
             # its name may be theirs ("Consultoría Ana López").
             await conn.execute(
@@ -424,11 +429,8 @@ class MemberRepository:
             )
             await conn.execute("DELETE FROM survey_responses WHERE member_id = ?", (member_id,))
             await conn.execute("DELETE FROM members WHERE id = ?", (member_id,))
-            await conn.execute(
-                "INSERT INTO audit_log (at, actor_id, action, target_kind, details)"
-                " VALUES (?, NULL, 'member_forgotten', 'member', ?)",
-                (to_db_time(now), json.dumps({})),
-            )
+            await audit_trail.write(conn, now, None, "member_forgotten", "member")
+        return True
 
     # --- roles ---------------------------------------------------------------------
 
@@ -444,18 +446,55 @@ class MemberRepository:
         )
         return [Member(**dict(r)) for r in rows]
 
-    async def set_role(
-        self, member_id: int, role: str, axis_ids: frozenset[int], now: datetime
-    ) -> None:
-        """Role and, for coordinators, the axes they manage (empty: all), in one step."""
+    async def change_role(
+        self,
+        member_id: int,
+        role: str,
+        axis_id: int | None,
+        changed_by: int | None,
+        now: datetime,
+    ) -> frozenset[int] | None:
+        """Make the member `role` and audit it, in one step. A coordinator coordinates every
+        axis, or with `axis_id` that axis is added to those they coordinate already.
+
+        Returns the axes they coordinate now (empty: all), or None when they had exactly that
+        role and scope already: decided inside the writing transaction, so a double tap or a
+        second admin confirming the same change changes nothing and audits nothing.
+        """
         async with self.db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall("SELECT role FROM members WHERE id = ?", (member_id,))
+            )
+            if not rows:
+                return None
+            current_role = str(rows[0][0])
+            axes = await conn.execute_fetchall(
+                "SELECT axis_id FROM coordinator_axes WHERE member_id = ?", (member_id,)
+            )
+            current = frozenset(int(r[0]) for r in axes)
+            scope: frozenset[int] = frozenset()
+            if role == "coordinator" and axis_id is not None:
+                widened = current_role == "coordinator" and current
+                scope = (current | {axis_id}) if widened else frozenset({axis_id})
+            if role == current_role and scope == current:
+                return None
             await conn.execute(
                 "UPDATE members SET role = ?, updated_at = ? WHERE id = ?",
                 (role, to_db_time(now), member_id),
             )
             await conn.execute("DELETE FROM coordinator_axes WHERE member_id = ?", (member_id,))
-            if role == "coordinator":
-                await conn.executemany(
-                    "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
-                    [(member_id, axis) for axis in sorted(axis_ids)],
-                )
+            await conn.executemany(
+                "INSERT INTO coordinator_axes (member_id, axis_id) VALUES (?, ?)",
+                [(member_id, axis) for axis in sorted(scope)],
+            )
+            await audit_trail.write(
+                conn,
+                now,
+                changed_by,
+                "role_changed",
+                "member",
+                member_id,
+                role=role,
+                axes=",".join(str(a) for a in sorted(scope)) or "all",
+            )
+            return scope

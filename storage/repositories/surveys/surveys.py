@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from storage import audit_trail
 from storage.audience import Audience, includes, participation_insert
 
 if TYPE_CHECKING:  # the definitions' pydantic models load when a survey is created
@@ -83,14 +84,18 @@ class Surveys:
         created_by: int | None,
         now: datetime,
         *,
+        confirmation: str,
         as_poll: bool = False,
-    ) -> int:
-        """Store the survey open (sent as a native poll or as questions), and invite its
-        audience (participation rows) at once."""
+    ) -> int | None:
+        """Store the survey open (sent as a native poll or as questions), invite its audience
+        (participation rows) at once, and audit the launch. None when this confirmation
+        launched it already: nothing is launched again (see storage/audit_trail.py)."""
         from storage.repositories.surveys.definition import answer_code, option_code
 
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
+            if await audit_trail.confirmed(conn, confirmation) is not None:
+                return None
             cursor = await conn.execute(
                 "INSERT INTO surveys (title, intro, anonymous, audience, status, opened_at,"
                 " closes_at, created_by, created_at, as_poll)"
@@ -143,7 +148,18 @@ class Surveys:
                     ],
                 )
             sql, params = participation_insert(audience)
-            await conn.execute(sql, [survey_id, stamp, *params])
+            invited = await conn.execute(sql, [survey_id, stamp, *params])
+            await audit_trail.write(
+                conn,
+                now,
+                created_by,
+                "survey.launch",
+                "survey",
+                survey_id,
+                invited=invited.rowcount,
+                anonymous=definition.anonymous,
+                confirmation=confirmation,
+            )
         return survey_id
 
     # --- reading -------------------------------------------------------------------------
