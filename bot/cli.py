@@ -17,8 +17,9 @@ log = logging.getLogger("bot")
 
 
 def configure_logging(level: str) -> None:
-    """One line per record; HTTP client logs stay quiet because their URLs carry the token,
-    and APScheduler's line per job run (every minute) only at WARNING."""
+    """One line per record; HTTP client logs stay quiet because their URLs carry the token.
+    APScheduler logs from WARNING up: a run missed or skipped is reported, its INFO line per
+    job run (several a minute) is not."""
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )

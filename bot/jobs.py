@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from telegram.ext import Application
@@ -59,14 +59,33 @@ def schedule_all(application: Application[Any, Ctx, Any, Any, Any, Any]) -> None
         name="db-optimize",
     )
     # Features' jobs (event reminders, survey closing…) are derived from the database each
-    # time (and right at start-up), so a restart loses none.
+    # time, and the first time right at start-up, so a restart loses none.
     for spec in _repeating.values():
         for job in job_queue.get_jobs_by_name(spec.name):
             job.schedule_removal()
-        job_queue.run_repeating(spec.callback, interval=spec.interval, first=0, name=spec.name)
+        job_queue.run_repeating(
+            spec.callback,
+            interval=spec.interval,
+            name=spec.name,
+            job_kwargs=_first_run_at_start_up(),
+        )
     for job in job_queue.get_jobs_by_name("wal-scrub"):
         job.schedule_removal()
     job_queue.run_repeating(scrub_wal, interval=WAL_SCRUB_SECONDS, name="wal-scrub")
+
+
+def _first_run_at_start_up() -> dict[str, Any]:
+    """APScheduler arguments for a first run as soon as the scheduler runs, however late.
+
+    `first=0` does not do it: PTB turns it into a start date of "now" when the job is
+    added, and APScheduler computes the first run only when the scheduler starts (after
+    post_init), rounding a start date that has passed up to start + interval: a whole
+    interval late. An explicit `next_run_time` is taken as it is. No misfire grace (None):
+    a job that derives its work from the database is better run late than skipped
+    (APScheduler's default skips a run more than a second late, with a warning), and
+    coalescing (its default) runs a late job once, not once per missed interval.
+    """
+    return {"next_run_time": datetime.now(UTC), "misfire_grace_time": None}
 
 
 async def scrub_wal(context: Ctx) -> None:
