@@ -26,7 +26,7 @@ from handlers.events.form_shared import (
     place_and_link,
     too_long,
 )
-from handlers.events.notices import tell_answered
+from handlers.events.notices import settle_reminders, tell_answered
 from storage.repositories.events.events import Event
 
 MOVE, NEW_PLACE, CONFIRM_CANCEL = "ev_move", "ev_new_place", "ev_confirm_cancel"
@@ -80,7 +80,9 @@ async def typed_move(update: Update, context: Ctx) -> str | int:
         await forms.say(update, context, context.t(moment.message, **moment.values))
         return MOVE
     repos = context.services.repos
-    await repos.events.reschedule(event.id, moment, now)
+    async with context.services.db.transaction():  # the new start and its reminders, together
+        await repos.events.reschedule(event.id, moment, now)
+        await settle_reminders(context, [(event.id, moment)])
     member_id = context.member.id if context.member else None
     await repos.audit.record(
         now, member_id, "event.move", "event", event.id, starts=moment.isoformat()

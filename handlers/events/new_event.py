@@ -32,7 +32,7 @@ from handlers.events.form_shared import (
     place_and_link,
     too_long,
 )
-from handlers.events.notices import announce
+from handlers.events.notices import announce, settle_reminders
 from storage.repositories.events.events import Counts, Event, NewEvent
 
 AXIS, KIND, GROUP, TITLE, DESCRIPTION, WHEN, DURATION, PLACE, CAPACITY, REPEAT, PREVIEW = (
@@ -419,7 +419,9 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     member_id = context.member.id if context.member else None
-    ids = await context.services.repos.events.create(new, member_id, now)
+    async with context.services.db.transaction():  # the events and their reminders, together
+        ids = await context.services.repos.events.create(new, member_id, now)
+        await settle_reminders(context, zip(ids, (new.starts_at, *new.occurrences), strict=True))
     await context.services.repos.audit.record(
         now, member_id, "event.publish", "event", ids[0], title=new.title, occurrences=len(ids)
     )
