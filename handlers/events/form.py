@@ -87,6 +87,11 @@ def conversation() -> ConversationHandler[Ctx]:
             )
         ),
         new_event.PREVIEW: _step(CallbackQueryHandler(new_event.publish, _cb("pub"))),
+        manage.SCOPE: _step(
+            CallbackQueryHandler(
+                manage.chose_scope, _cb("scope", f"({manage.ONE}|{manage.FOLLOWING})")
+            )
+        ),
         manage.MOVE: _step(MessageHandler(text, manage.typed_move)),
         manage.NEW_PLACE: _step(MessageHandler(text, manage.typed_new_place)),
         manage.EDIT_FIELD: _step(

@@ -1,9 +1,10 @@
-"""Events, working-group meetings, answers (RSVP), waiting lists, attendance, working groups
-and the community group's topics: the SQL behind the handlers/events package."""
+"""Events, working-group meetings and their series, answers (RSVP), waiting lists, attendance,
+working groups and the community group's topics: the SQL behind the handlers/events package."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -191,30 +192,50 @@ class EventRepository:
         )
         return [(_event(tuple(r)[1:]), str(r[0])) for r in rows]
 
-    async def reschedule(self, event_id: int, starts_at: datetime, now: datetime) -> None:
+    async def following(self, event: Event) -> list[Event]:
+        """The published occurrences of the event's series that start after it, soonest first
+        (none for an event outside a series)."""
+        if event.series_id is None:
+            return []
+        rows = await self.db.fetchall(
+            f"{_EVENT} WHERE e.series_id = ? AND e.status = 'published' AND e.starts_at > ?"
+            " ORDER BY e.starts_at",
+            (event.series_id, to_db_time(event.starts_at)),
+        )
+        return [_event(tuple(r)) for r in rows]
+
+    async def reschedule(self, moves: Sequence[tuple[int, datetime]], now: datetime) -> None:
+        """New starts (event id, start), each event keeping its duration; all or none."""
+        stamp = to_db_time(now)
         async with self.db.transaction() as conn:
-            await conn.execute(
+            await conn.executemany(
                 "UPDATE events SET ends_at = strftime('%Y-%m-%dT%H:%M:%SZ', ?, '+' ||"
                 " CAST(round((julianday(ends_at) - julianday(starts_at)) * 86400) AS INTEGER)"
                 " || ' seconds'),"
                 " starts_at = ?, updated_at = ? WHERE id = ?",
-                (to_db_time(starts_at), to_db_time(starts_at), to_db_time(now), event_id),
+                [(to_db_time(s), to_db_time(s), stamp, event_id) for event_id, s in moves],
             )
 
     async def set_place(
-        self, event_id: int, place: str | None, online_url: str | None, now: datetime
+        self, event_ids: Sequence[int], place: str | None, online_url: str | None, now: datetime
     ) -> None:
-        await self.db.execute(
+        await self.db.executemany(
             "UPDATE events SET place = ?, online_url = ?, updated_at = ? WHERE id = ?",
-            (place, online_url, to_db_time(now), event_id),
+            [(place, online_url, to_db_time(now), i) for i in event_ids],
         )
 
-    async def set_details(
-        self, event_id: int, title: str, description: str | None, now: datetime
+    async def set_title(self, event_ids: Sequence[int], title: str, now: datetime) -> None:
+        await self.db.executemany(
+            "UPDATE events SET title = ?, updated_at = ? WHERE id = ?",
+            [(title, to_db_time(now), i) for i in event_ids],
+        )
+
+    async def set_description(
+        self, event_ids: Sequence[int], description: str | None, now: datetime
     ) -> None:
-        await self.db.execute(
-            "UPDATE events SET title = ?, description = ?, updated_at = ? WHERE id = ?",
-            (title, description, to_db_time(now), event_id),
+        await self.db.executemany(
+            "UPDATE events SET description = ?, updated_at = ? WHERE id = ?",
+            [(description, to_db_time(now), i) for i in event_ids],
         )
 
     async def set_capacity(self, event_id: int, capacity: int | None, now: datetime) -> list[int]:
