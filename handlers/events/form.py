@@ -1,5 +1,6 @@
 """The coordinators' event form, one persistent conversation: /newevent (new_event.py), the
-changes started from a card's buttons (manage.py) and /newgroup (new_group.py) are its steps.
+changes started from a card's buttons (manage.py), /newgroup and renaming a group from
+/groups (new_group.py) are its steps.
 Here it is put together: which handlers each state has, how it starts, and leaving it
 (/cancel, ✖). One persistent conversation ("event_form", its states stored in SQLite), so a
 restart loses nothing.
@@ -106,6 +107,7 @@ def conversation() -> ConversationHandler[Ctx]:
             CallbackQueryHandler(new_group.group_axis, _cb("gax", r"(\d+)"))
         ),
         new_group.GROUP_NAME: _step(MessageHandler(text, new_group.group_name)),
+        new_group.GROUP_RENAME: _step(MessageHandler(text, new_group.typed_rename)),
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per_message=False: the form follows the person
@@ -119,6 +121,9 @@ def conversation() -> ConversationHandler[Ctx]:
                     manage.ask_cancel, callbacks.pattern("ev", event_button, "cx")
                 ),
                 CallbackQueryHandler(manage.ask_edit, callbacks.pattern("ev", event_button, "ed")),
+                CallbackQueryHandler(
+                    new_group.ask_rename, callbacks.pattern("wg", r"(\d+)", "ren")
+                ),
             ],
             states=states,
             fallbacks=[CommandHandler("cancel", cancel)],

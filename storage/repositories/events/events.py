@@ -1,5 +1,6 @@
-"""Events, working-group meetings and their series, answers (RSVP), waiting lists, attendance,
-working groups and the community group's topics: the SQL behind the handlers/events package."""
+"""Events, working-group meetings and their series, answers (RSVP), waiting lists, attendance
+and the community group's topics: the SQL behind the handlers/events package (working groups
+themselves: groups.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from storage.database import Database, fold
+from storage.database import Database
 from storage.models import from_db_time, to_db_time
 
 Answer = Literal["going", "maybe", "declined", "waitlisted"]
@@ -77,16 +78,6 @@ class Attendee:
     organization: str | None
     answer: str | None
     checked_in_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Group:
-    id: int
-    axis_id: int
-    axis_code: str
-    name: str
-    description: str | None
-    members: int
 
 
 _EVENT = (
@@ -201,6 +192,15 @@ class EventRepository:
             f"{_EVENT} WHERE e.series_id = ? AND e.status = 'published' AND e.starts_at > ?"
             " ORDER BY e.starts_at",
             (event.series_id, to_db_time(event.starts_at)),
+        )
+        return [_event(tuple(r)) for r in rows]
+
+    async def meetings_ahead(self, group_id: int, now: datetime) -> list[Event]:
+        """The group's published meetings that have not ended, soonest first."""
+        rows = await self.db.fetchall(
+            f"{_EVENT} WHERE e.group_id = ? AND e.status = 'published' AND e.ends_at > ?"
+            " ORDER BY e.starts_at",
+            (group_id, to_db_time(now)),
         )
         return [_event(tuple(r)) for r in rows]
 
@@ -394,65 +394,6 @@ class EventRepository:
             (to_db_time(start), to_db_time(end)),
         )
         return [_event(tuple(r)) for r in rows]
-
-    # --- working groups ----------------------------------------------------------------
-
-    async def groups(self, axis_ids: frozenset[int] = frozenset()) -> list[Group]:
-        where = ""
-        params: list[object] = []
-        if axis_ids:
-            where = f" AND g.axis_id IN ({','.join('?' for _ in axis_ids)})"
-            params = list(axis_ids)
-        rows = await self.db.fetchall(
-            "SELECT g.id, g.axis_id, a.code, g.name, g.description,"
-            " (SELECT count(*) FROM working_group_members w WHERE w.group_id = g.id)"
-            " FROM working_groups g JOIN axes a ON a.id = g.axis_id"
-            f" WHERE g.archived_at IS NULL{where} ORDER BY a.position, g.name",
-            params,
-        )
-        return [Group(*r) for r in rows]
-
-    async def group(self, group_id: int) -> Group | None:
-        rows = [g for g in await self.groups() if g.id == group_id]
-        return rows[0] if rows else None
-
-    async def member_groups(self, member_id: int) -> frozenset[int]:
-        rows = await self.db.fetchall(
-            "SELECT group_id FROM working_group_members WHERE member_id = ?", (member_id,)
-        )
-        return frozenset(int(r[0]) for r in rows)
-
-    async def create_group(
-        self, axis_id: int, name: str, created_by: int | None, now: datetime
-    ) -> int | None:
-        """None when the axis already has a group of that name (whatever the accents and
-        case: "exportacion a asia" is "Exportación a Asia")."""
-        async with self.db.transaction() as conn:
-            existing = await self.db.fetchval(
-                "SELECT id FROM working_groups WHERE axis_id = ? AND fold(name) = ?",
-                (axis_id, fold(name)),
-            )
-            if existing is not None:
-                return None
-            cursor = await conn.execute(
-                "INSERT INTO working_groups (axis_id, name, created_by, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                (axis_id, name, created_by, to_db_time(now)),
-            )
-            return int(cursor.lastrowid or 0)
-
-    async def join(self, group_id: int, member_id: int, now: datetime) -> None:
-        await self.db.execute(
-            "INSERT INTO working_group_members (group_id, member_id, joined_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (group_id, member_id, to_db_time(now)),
-        )
-
-    async def leave(self, group_id: int, member_id: int) -> None:
-        await self.db.execute(
-            "DELETE FROM working_group_members WHERE group_id = ? AND member_id = ?",
-            (group_id, member_id),
-        )
 
     # --- the community group's topics --------------------------------------------------
 
