@@ -183,9 +183,7 @@ async def test_the_series_question_checks_the_role_and_goes_stale(harness: Harne
     await harness.db.execute("UPDATE members SET role = 'member' WHERE telegram_user_id = 800")
     replies = await cora.tap("Esta y las siguientes")
     assert replies.alerts == ["⛔ Solo los coordinadores del clúster pueden hacer esto."]
-    await harness.db.execute(
-        "UPDATE members SET role = 'coordinator' WHERE telegram_user_id = 800"
-    )
+    await harness.db.execute("UPDATE members SET role = 'coordinator' WHERE telegram_user_id = 800")
     await cora.tap("Solo esta")
     replies = await cora.tap_data("ef:scope:following")  # the question's button again
     assert replies.alerts == [

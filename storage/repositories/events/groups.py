@@ -97,8 +97,7 @@ class GroupRepository:
             if exists is None:
                 return "gone"
             pending = await self.db.fetchval(
-                "SELECT 1 FROM events WHERE group_id = ? AND status = 'published'"
-                " AND ends_at > ?",
+                "SELECT 1 FROM events WHERE group_id = ? AND status = 'published' AND ends_at > ?",
                 (group_id, stamp),
             )
             if pending is not None:
