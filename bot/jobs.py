@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from telegram.ext import Application
@@ -28,19 +28,16 @@ class Repeating:
     name: str
     callback: JobCallback
     interval: float  # seconds
-    at_start: bool = False  # also run once as soon as the bot has started
 
 
 _repeating: dict[str, Repeating] = {}
 
 
-def register_repeating(
-    name: str, callback: JobCallback, interval: float, *, at_start: bool = False
-) -> None:
+def register_repeating(name: str, callback: JobCallback, interval: float) -> None:
     """Called from handlers/__init__.py: features own their jobs, bot/ only schedules them
-    (bot/ never imports a feature). Runs every `interval`; with `at_start`, also once as
-    soon as the scheduler starts (work missed while the bot was down, such as a backup)."""
-    _repeating[name] = Repeating(name, callback, interval, at_start)
+    (bot/ never imports a feature). Runs as soon as the scheduler starts (work missed while
+    the bot was down: reminders, closings, a backup), then every `interval`."""
+    _repeating[name] = Repeating(name, callback, interval)
 
 
 async def optimize_database(context: Ctx) -> None:
@@ -63,24 +60,33 @@ def schedule_all(application: Application[Any, Ctx, Any, Any, Any, Any]) -> None
         name="db-optimize",
     )
     # Features' jobs (event reminders, survey closing…) are derived from the database each
-    # time (and right at start-up), so a restart loses none.
+    # time, and the first time right at start-up, so a restart loses none.
     for spec in _repeating.values():
         for job in job_queue.get_jobs_by_name(spec.name):
             job.schedule_removal()
-        job_queue.run_repeating(spec.callback, interval=spec.interval, first=0, name=spec.name)
-        if spec.at_start:
-            # Jobs are added before the scheduler starts; a repeating job's first run at 0
-            # is then already past and skipped to the next interval. A one-off run with no
-            # misfire limit runs as soon as the scheduler is up.
-            job_queue.run_once(
-                spec.callback,
-                when=0,
-                name=spec.name,
-                job_kwargs={"misfire_grace_time": None},
-            )
+        job_queue.run_repeating(
+            spec.callback,
+            interval=spec.interval,
+            name=spec.name,
+            job_kwargs=_first_run_at_start_up(),
+        )
     for job in job_queue.get_jobs_by_name("wal-scrub"):
         job.schedule_removal()
     job_queue.run_repeating(scrub_wal, interval=WAL_SCRUB_SECONDS, name="wal-scrub")
+
+
+def _first_run_at_start_up() -> dict[str, Any]:
+    """APScheduler arguments for a first run as soon as the scheduler runs, however late.
+
+    `first=0` does not do it: PTB turns it into a start date of "now" when the job is
+    added, and APScheduler computes the first run only when the scheduler starts (after
+    post_init), rounding a start date that has passed up to start + interval: a whole
+    interval late. An explicit `next_run_time` is taken as it is. No misfire grace (None):
+    a job that derives its work from the database is better run late than skipped
+    (APScheduler's default skips a run more than a second late, with a warning), and
+    coalescing (its default) runs a late job once, not once per missed interval.
+    """
+    return {"next_run_time": datetime.now(UTC), "misfire_grace_time": None}
 
 
 async def scrub_wal(context: Ctx) -> None:

@@ -47,6 +47,8 @@ ACTION_NAMES: dict[str, str] = {  # the audit log's actions, as admins read them
     "event.check_in": N_("checked someone in"),
     "event.check_in_undone": N_("undid a check-in"),
     "group.create": N_("created a working group"),
+    "group.rename": N_("renamed a working group"),
+    "group.archive": N_("archived a working group"),
     "topic.bind": N_("bound a topic to an axis"),
     "survey.launch": N_("launched a survey"),
     "survey.remind": N_("sent a survey reminder"),

@@ -135,3 +135,16 @@ def series_starts(
                 moment -= timedelta(weeks=1)
         starts.append(moment.replace(tzinfo=tz).astimezone(UTC))
     return starts
+
+
+def shifted_like(moment: datetime, old: datetime, new: datetime, *, tz: ZoneInfo) -> datetime:
+    """`moment` (UTC) moved as `old` was moved to `new`: by the same change of local date and
+    clock time, so a later meeting of a series keeps its own date and its local hour, also
+    across a change of daylight saving time (18:00 stays 18:00)."""
+    change = _wall(new, tz) - _wall(old, tz)
+    return (_wall(moment, tz) + change).replace(tzinfo=tz).astimezone(UTC)
+
+
+def _wall(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The local date and clock time, without a zone, for calendar arithmetic."""
+    return moment.astimezone(tz).replace(tzinfo=None)

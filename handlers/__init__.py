@@ -128,7 +128,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_manage.close_due, interval=60)
-    jobs.register_repeating("backups", backup_job.backup_if_due, interval=60, at_start=True)
+    jobs.register_repeating("backups", backup_job.backup_if_due, interval=60)
 
     # Operations: errors reach the admins; the web server answers uptime monitors.
     incidents.register(alerts.on_incident)

@@ -110,12 +110,15 @@ async def resolve(db: Database, audience: Audience) -> list[Recipient]:
     return [Recipient(**dict(r)) for r in rows]
 
 
-def deliveries_insert(audience: Audience) -> tuple[str, list[object]]:
+def deliveries_insert(audience: Audience, *, newcomers: bool = False) -> tuple[str, list[object]]:
     """An `INSERT … SELECT` of one pending delivery per reachable member of the audience, for
-    broadcast `?1` at time `?2`: SQLite writes the rows itself, no Python object per person."""
+    broadcast `?1` at time `?2`: SQLite writes the rows itself, no Python object per person.
+    With `newcomers`, members who already have a delivery of that broadcast are left as
+    they are (each member gets a broadcast once)."""
     inner, params = _audience_sql(audience)
+    verb = "INSERT OR IGNORE" if newcomers else "INSERT"
     return (
-        "INSERT INTO deliveries (broadcast_id, member_id, chat_id, updated_at)"
+        f"{verb} INTO deliveries (broadcast_id, member_id, chat_id, updated_at)"
         " SELECT ?, m.id, m.chat_id, ? FROM members m"
         f" WHERE m.id IN ({inner}) AND {_REACHABLE} ORDER BY m.id",
         params,

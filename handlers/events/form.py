@@ -1,5 +1,6 @@
 """The coordinators' event form, one persistent conversation: /newevent (new_event.py), the
-changes started from a card's buttons (manage.py) and /newgroup (new_group.py) are its steps.
+changes started from a card's buttons (manage.py), /newgroup and renaming a group from
+/groups (new_group.py) are its steps.
 Here it is put together: which handlers each state has, how it starts, and leaving it
 (/cancel, ✖). One persistent conversation ("event_form", its states stored in SQLite), so a
 restart loses nothing.
@@ -100,6 +101,11 @@ def conversation() -> ConversationHandler[Ctx]:
         new_event.PREVIEW: _step(
             CallbackQueryHandler(new_event.publish, _cb("pub", confirm.KEY))
         ),
+        manage.SCOPE: _step(
+            CallbackQueryHandler(
+                manage.chose_scope, _cb("scope", f"({manage.ONE}|{manage.FOLLOWING})")
+            )
+        ),
         manage.MOVE: _step(MessageHandler(text, manage.typed_move)),
         manage.NEW_PLACE: _step(MessageHandler(text, manage.typed_new_place)),
         manage.EDIT_FIELD: _step(
@@ -114,6 +120,7 @@ def conversation() -> ConversationHandler[Ctx]:
             CallbackQueryHandler(new_group.group_axis, _cb("gax", r"(\d+)"))
         ),
         new_group.GROUP_NAME: _step(MessageHandler(text, new_group.group_name)),
+        new_group.GROUP_RENAME: _step(MessageHandler(text, new_group.typed_rename)),
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per_message=False: the form follows the person
@@ -127,6 +134,9 @@ def conversation() -> ConversationHandler[Ctx]:
                     manage.ask_cancel, callbacks.pattern("ev", event_button, "cx")
                 ),
                 CallbackQueryHandler(manage.ask_edit, callbacks.pattern("ev", event_button, "ed")),
+                CallbackQueryHandler(
+                    new_group.ask_rename, callbacks.pattern("wg", r"(\d+)", "ren")
+                ),
             ],
             states=states,
             fallbacks=[CommandHandler("cancel", cancel)],

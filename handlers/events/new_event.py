@@ -32,7 +32,7 @@ from handlers.events.form_shared import (
     place_and_link,
     too_long,
 )
-from handlers.events.notices import announce
+from handlers.events.notices import announce, settle_reminders
 from storage.repositories.events.events import Counts, Event, NewEvent
 
 AXIS, KIND, GROUP, TITLE, DESCRIPTION, WHEN, DURATION, PLACE, CAPACITY, REPEAT, PREVIEW = (
@@ -101,7 +101,7 @@ async def chose_kind(update: Update, context: Ctx) -> str:
     draft["kind"] = kind
     _ = context.t
     if kind == "meeting":
-        groups = await context.services.repos.events.groups(frozenset({draft["axis"]}))
+        groups = await context.services.repos.groups.groups(frozenset({draft["axis"]}))
         if not groups:
             await query.edit_message_text(
                 _("This axis has no working groups yet. Create one with /newgroup, then try again.")
@@ -121,7 +121,7 @@ async def chose_kind(update: Update, context: Ctx) -> str:
 async def chose_group(update: Update, context: Ctx) -> str:
     query = update.callback_query
     assert query is not None and query.data is not None
-    group = await context.services.repos.events.group(int(query.data.split(":")[2]))
+    group = await context.services.repos.groups.group(int(query.data.split(":")[2]))
     draft = form_draft(context)
     if group is None or group.axis_id != draft.get("axis"):
         await query.answer(
@@ -357,7 +357,7 @@ async def _preview(update: Update, context: Ctx) -> str:
     new = _new_event(context, draft)
     repos = context.services.repos
     codes = {a.id: a.code for a in await repos.reference.axes()}
-    group = await repos.events.group(new.group_id) if new.group_id else None
+    group = await repos.groups.group(new.group_id) if new.group_id else None
     sample = Event(
         id=0,
         kind=new.kind,
@@ -420,7 +420,11 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
         )
         return await _ask_when(update, context)
     member_id = context.member.id if context.member else None
-    ids = await context.services.repos.events.create(new, member_id, now, confirmation=key)
+    async with context.services.db.transaction():  # the events and their reminders, together
+        ids = await context.services.repos.events.create(new, member_id, now, confirmation=key)
+        if ids is not None:
+            starts = (new.starts_at, *new.occurrences)
+            await settle_reminders(context, zip(ids, starts, strict=True))
     assert context.user_data is not None
     context.user_data.pop("ev", None)
     if ids is None:  # this very draft was published by an earlier tap (before a restart)

@@ -7,6 +7,7 @@ Also where the renderers and the deep links to a card and to check in are regist
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot import deeplinks, notices
@@ -150,7 +151,7 @@ async def render_reminder(notice: Notice) -> Rendered | None:
     t, tz = notice.t, services.settings.tz
     when = show(event.starts_at, tz=tz, language=t.language)
     minutes = int((event.starts_at - services.clock()).total_seconds() // 60)
-    if details["lead"] == "1h" and minutes < 50:  # published at short notice
+    if details["lead"] == "1h" and minutes < 50:  # late: said Going since, or the bot was down
         head = t._n(
             "⏰ <b>{title}</b> starts in {count} minute: {when}.",
             "⏰ <b>{title}</b> starts in {count} minutes: {when}.",
@@ -170,25 +171,65 @@ async def render_reminder(notice: Notice) -> Rendered | None:
     return Rendered("\n".join(lines))
 
 
+def _reminder_key(event_id: int, starts_at: datetime, lead: str) -> str:
+    """One reminder per event, start time and lead: a moved event gets new ones."""
+    return f"rem:{event_id}:{starts_at.isoformat()}:{lead}"
+
+
+def _reminder_text(starts_at: datetime, lead: str) -> str:
+    return json.dumps({"for": starts_at.isoformat(), "lead": lead})
+
+
+async def settle_reminders(context: Ctx, starts: Iterable[tuple[int, datetime]]) -> None:
+    """An event was published or moved (event id, new start): the reminders whose lead time
+    has already passed make no sense any more (an event three hours ahead gets only its
+    one-hour reminder; half an hour ahead, none: the announcement or the news of the move
+    says when). They are recorded as not sent, so the reminder job never queues them.
+
+    Call it in the same transaction as the change of start, so that the job cannot see
+    the new start without these records.
+    """
+    services = context.services
+    now = context.now()
+    for event_id, starts_at in starts:
+        for lead, delta in REMINDERS:
+            if starts_at - delta > now:
+                continue  # its time is still to come: the job queues it then
+            await services.repos.outbox.settle_unsent(
+                kind="event_reminder",
+                text=_reminder_text(starts_at, lead),
+                now=now,
+                audience=Audience(kind="event", ids=(event_id,), answers=("going",)),
+                dedup_key=_reminder_key(event_id, starts_at, lead),
+                event_id=event_id,
+            )
+
+
 async def remind_due(context: Ctx) -> int:
     """Queue the reminders that are due now (job every minute; also at start-up).
 
     Each reminder has a key made of the event, its start and the lead time, so a restart
-    never sends one twice and a moved event gets new reminders at its new time.
+    never sends one twice and a moved event gets new reminders at its new time. A reminder
+    already queued also reaches whoever said Going since (once each), until the next,
+    shorter reminder takes over or the event starts. One settled as not sent when the
+    event was published or moved at short notice (`settle_reminders`) stays unsent.
     """
     services = context.services
+    outbox = services.repos.outbox
     now = services.clock()
     queued = 0
     for lead, delta in REMINDERS:
         # due: the start is within `delta` from now (and the later, shorter lead has not come)
         shorter = min((d for _, d in REMINDERS if d < delta), default=timedelta(0))
         for event in await services.repos.events.starting_between(now + shorter, now + delta):
-            key = f"rem:{event.id}:{event.starts_at.isoformat()}:{lead}"
-            if await services.repos.outbox.exists(key):
-                continue  # queued on an earlier minute: no write at all
-            broadcast = await services.repos.outbox.enqueue(
+            key = _reminder_key(event.id, event.starts_at, lead)
+            status = await outbox.status_of(key)
+            if status is not None:  # queued on an earlier minute, or settled as not sent
+                queued += await outbox.include_newcomers(key, now) > 0
+                continue
+            broadcast = await outbox.enqueue(
                 kind="event_reminder",
-                text=json.dumps({"for": event.starts_at.isoformat(), "lead": lead}),
+                text=_reminder_text(event.starts_at, lead),
                 now=now,
                 audience=Audience(kind="event", ids=(event.id,), answers=("going",)),
                 event_id=event.id,

@@ -145,7 +145,7 @@ async def _audience_of(context: Ctx, definition: SurveyDefinition) -> Audience |
             )
         return Audience(kind="sectors", sectors=(str(value),))
     if kind == "group":
-        groups = [g for g in await repos.events.groups() if g.name.lower() == str(value).lower()]
+        groups = [g for g in await repos.groups.groups() if g.name.lower() == str(value).lower()]
         if not groups:
             return context.t.label("no working group called {value}", value=value)
         return Audience(kind="working_group", ids=(groups[0].id,))

@@ -9,6 +9,7 @@ from storage.repositories.broadcasts.outbox import OutboxRepository
 from storage.repositories.core.audit import AuditRepository
 from storage.repositories.core.persistence import PersistenceRepository
 from storage.repositories.events.events import EventRepository
+from storage.repositories.events.groups import GroupRepository
 from storage.repositories.events.targets import TargetRepository
 from storage.repositories.members.invitations import InvitationRepository
 from storage.repositories.members.members import MemberRepository
@@ -29,6 +30,7 @@ class Repositories:
     persistence: PersistenceRepository
     targets: TargetRepository
     events: EventRepository
+    groups: GroupRepository
     surveys: SurveyRepository
     operations: OperationsRepository
 
@@ -43,6 +45,7 @@ class Repositories:
             persistence=PersistenceRepository(db),
             targets=TargetRepository(db),
             events=EventRepository(db),
+            groups=GroupRepository(db),
             surveys=SurveyRepository(db),
             operations=OperationsRepository(db),
         )

@@ -41,13 +41,18 @@ async def _setup(harness: Harness) -> dict[str, int]:
         (ids["scoped coordinator"], await axis_id(db, "talent")),
     )
     # Real things for the buttons to act on, so that "a refusal changes nothing" means
-    # something: an Innovation event happening now with an answer, a survey for everyone,
-    # and a scheduled announcement by the (unlimited) coordinator.
+    # something: an Innovation event happening now with an answer, an Innovation working
+    # group, a survey for everyone, and a scheduled announcement by the (unlimited)
+    # coordinator.
     innovation = await axis_id(db, "innovation")
     await db.execute(
         "INSERT INTO events (id, kind, axis_id, title, starts_at, ends_at, status, capacity,"
         " checkin_token) VALUES (1, 'event', ?, 'Foro', '2026-11-24T17:00:00Z',"
         " '2026-11-24T19:00:00Z', 'published', 10, 'tok12345')",
+        (innovation,),
+    )
+    await db.execute(
+        "INSERT INTO working_groups (id, axis_id, name) VALUES (1, ?, 'Electromovilidad')",
         (innovation,),
     )
     await db.execute(
@@ -121,6 +126,10 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("ef:cx:1", "coordinator"),
         ("bc:send:AAAAAAAA", "coordinator"),
         ("bc:when:AAAAAAAA", "coordinator"),
+        ("wg:1:ren", "coordinator"),
+        ("wg:1:arc", "coordinator"),
+        ("wg:1:arcn", "coordinator"),
+        ("wg:1:arcy", "coordinator"),
     ]
 
 
@@ -160,13 +169,15 @@ async def test_acting_buttons_by_role(harness: Harness, persona: str) -> None:
 async def test_a_coordinator_of_another_axis_is_refused_on_what_is_not_theirs(
     harness: Harness,
 ) -> None:
-    """Talent's coordinator, on an Innovation event, a survey for everyone and someone else's
-    announcement: every acting button is refused with the axis message and changes nothing."""
+    """Talent's coordinator, on an Innovation event and working group, a survey for everyone
+    and someone else's announcement: every acting button is refused with the axis message and
+    changes nothing."""
     ids = await _setup(harness)
     sara = harness.person(user_id=7004, first_name="Sara")
     await sara.send("/help")
-    scoped = [d for d, _needed in _buttons(ids) if d.startswith(("ev:1:", "sa:", "bl:x", "bl:csv"))]
-    assert len(scoped) > 20
+    theirs = ("ev:1:", "sa:", "bl:x", "bl:csv", "wg:1:")
+    scoped = [d for d, _needed in _buttons(ids) if d.startswith(theirs)]
+    assert len(scoped) > 24
     for data in scoped:
         before = await _snapshot(harness)
         replies = await sara.tap_data(data)

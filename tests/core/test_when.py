@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import WhenProblem, parse_local, show, show_short
+from bot.when import WhenProblem, parse_local, shifted_like, show, show_short
 
 TZ = ZoneInfo("America/Mexico_City")  # UTC-6 all year since 2022
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # 10:00 local
@@ -101,3 +101,15 @@ def test_weekly_and_every_two_weeks_series_keep_the_local_time() -> None:
     assert series_starts(fifth, "monthly_weekday", tz=TZ, count=2) == [
         datetime(2027, 1, 27, 0, 0, tzinfo=UTC)  # Tuesday 26 Jan, the month's last
     ]
+
+
+def test_a_later_meeting_moves_by_the_same_local_change_across_daylight_saving() -> None:
+    chicago = ZoneInfo("America/Chicago")  # a zone that still changes its clocks
+    first = datetime(2026, 10, 27, 23, 0, tzinfo=UTC)  # Tuesday 18:00 CDT (UTC-5)
+    moved = datetime(2026, 10, 29, 0, 30, tzinfo=UTC)  # to Wednesday 19:30 CDT
+    after_the_change = datetime(2026, 11, 4, 0, 0, tzinfo=UTC)  # Tuesday 3/11 18:00 CST (UTC-6)
+    result = shifted_like(after_the_change, first, moved, tz=chicago)
+    assert result.astimezone(chicago).strftime("%a %d/%m %H:%M") == "Wed 04/11 19:30"
+    assert result == datetime(2026, 11, 5, 1, 30, tzinfo=UTC)
+    # Mexico City keeps UTC-6 all year: the same change is the same shift in UTC.
+    assert shifted_like(NOW, NOW, NOW.replace(hour=18), tz=TZ) == NOW.replace(hour=18)

@@ -14,7 +14,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from storage import audit_trail
-from storage.audience import Audience, Recipient, deliveries_insert, participation_insert
+from storage.audience import (
+    Audience,
+    Recipient,
+    deliveries_insert,
+    participation_insert,
+    resolve,
+)
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
 
@@ -186,10 +192,73 @@ class OutboxRepository:
                 )
         return broadcast_id
 
-    async def exists(self, dedup_key: str) -> bool:
-        """Was a notice with this key queued already? (A read, before any write.)"""
-        value = await self.db.fetchval("SELECT 1 FROM broadcasts WHERE dedup_key = ?", (dedup_key,))
-        return value is not None
+    async def status_of(self, dedup_key: str) -> str | None:
+        """The status of the notice queued under this key; None if there is none (a read)."""
+        value = await self.db.fetchval(
+            "SELECT status FROM broadcasts WHERE dedup_key = ?", (dedup_key,)
+        )
+        return str(value) if value is not None else None
+
+    async def settle_unsent(
+        self,
+        *,
+        kind: BroadcastKind,
+        text: str,
+        now: datetime,
+        audience: Audience,
+        dedup_key: str,
+        event_id: int | None = None,
+    ) -> None:
+        """Record under `dedup_key` a notice that is not to be sent: a cancelled broadcast with
+        no deliveries, so that whatever would queue it later finds the key and sends nothing.
+        A key used already is left as it is."""
+        stamp = to_db_time(now)
+        await self.db.execute(
+            "INSERT INTO broadcasts (kind, text, audience, event_id, dedup_key, status,"
+            " created_at, finished_at) VALUES (?, ?, ?, ?, ?, 'cancelled', ?, ?)"
+            " ON CONFLICT (dedup_key) DO NOTHING",
+            (kind, text, audience.to_json(), event_id, dedup_key, stamp, stamp),
+        )
+
+    async def include_newcomers(self, dedup_key: str, now: datetime) -> int:
+        """Members who joined the audience of the notice queued under this key since it was
+        queued (someone who said Going after the reminder went out) get it too, once each;
+        the broadcast is sending again until they have. How many were added.
+
+        A read decides whether to write: nothing is written when nobody is new."""
+        row = await self.db.fetchone(
+            "SELECT id, audience FROM broadcasts WHERE dedup_key = ?"
+            " AND status IN ('sending', 'done')",
+            (dedup_key,),
+        )
+        if row is None:
+            return 0
+        broadcast_id, audience = int(row[0]), Audience.from_json(str(row[1]))
+        if await self._newcomers(broadcast_id, audience) == 0:
+            return 0
+        stamp = to_db_time(now)
+        async with self.db.transaction() as conn:
+            sql, params = deliveries_insert(audience, newcomers=True)
+            cursor = await conn.execute(sql, [broadcast_id, stamp, *params])
+            added = max(cursor.rowcount, 0)
+            if added:
+                await conn.execute(
+                    "UPDATE broadcasts SET status = 'sending', finished_at = NULL WHERE id = ?",
+                    (broadcast_id,),
+                )
+            return added
+
+    async def _newcomers(self, broadcast_id: int, audience: Audience) -> int:
+        """Reachable members of the audience without a delivery of this broadcast."""
+        recipients = await resolve(self.db, audience)
+        if not recipients:
+            return 0
+        rows = await self.db.fetchall(
+            "SELECT member_id FROM deliveries WHERE broadcast_id = ? AND member_id IS NOT NULL",
+            (broadcast_id,),
+        )
+        have = {int(r[0]) for r in rows}
+        return sum(1 for r in recipients if r.member_id not in have)
 
     async def pending_count(self, broadcast_id: int) -> int:
         value = await self.db.fetchval(

@@ -1,1 +1,2 @@
-"""Events, answers, check-ins and working groups; targets that audiences can name. SQL only."""
+"""Events and their series, answers, check-ins (events.py); working groups (groups.py);
+targets that audiences can name (targets.py). SQL only."""

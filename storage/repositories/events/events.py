@@ -1,15 +1,17 @@
-"""Events, working-group meetings, answers (RSVP), waiting lists, attendance, working groups
-and the community group's topics: the SQL behind the handlers/events package."""
+"""Events, working-group meetings and their series, answers (RSVP), waiting lists, attendance
+and the community group's topics: the SQL behind the handlers/events package (working groups
+themselves: groups.py)."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from storage import audit_trail
-from storage.database import Database, fold
+from storage.database import Database
 from storage.models import from_db_time, to_db_time
 
 Answer = Literal["going", "maybe", "declined", "waitlisted"]
@@ -77,16 +79,6 @@ class Attendee:
     organization: str | None
     answer: str | None
     checked_in_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Group:
-    id: int
-    axis_id: int
-    axis_code: str
-    name: str
-    description: str | None
-    members: int
 
 
 _EVENT = (
@@ -209,30 +201,59 @@ class EventRepository:
         )
         return [(_event(tuple(r)[1:]), str(r[0])) for r in rows]
 
-    async def reschedule(self, event_id: int, starts_at: datetime, now: datetime) -> None:
+    async def following(self, event: Event) -> list[Event]:
+        """The published occurrences of the event's series that start after it, soonest first
+        (none for an event outside a series)."""
+        if event.series_id is None:
+            return []
+        rows = await self.db.fetchall(
+            f"{_EVENT} WHERE e.series_id = ? AND e.status = 'published' AND e.starts_at > ?"
+            " ORDER BY e.starts_at",
+            (event.series_id, to_db_time(event.starts_at)),
+        )
+        return [_event(tuple(r)) for r in rows]
+
+    async def meetings_ahead(self, group_id: int, now: datetime) -> list[Event]:
+        """The group's published meetings that have not ended, soonest first."""
+        rows = await self.db.fetchall(
+            f"{_EVENT} WHERE e.group_id = ? AND e.status = 'published' AND e.ends_at > ?"
+            " ORDER BY e.starts_at",
+            (group_id, to_db_time(now)),
+        )
+        return [_event(tuple(r)) for r in rows]
+
+    async def reschedule(self, moves: Sequence[tuple[int, datetime]], now: datetime) -> None:
+        """New starts (event id, start), each event keeping its duration; all or none."""
+        stamp = to_db_time(now)
         async with self.db.transaction() as conn:
-            await conn.execute(
+            await conn.executemany(
                 "UPDATE events SET ends_at = strftime('%Y-%m-%dT%H:%M:%SZ', ?, '+' ||"
                 " CAST(round((julianday(ends_at) - julianday(starts_at)) * 86400) AS INTEGER)"
                 " || ' seconds'),"
                 " starts_at = ?, updated_at = ? WHERE id = ?",
-                (to_db_time(starts_at), to_db_time(starts_at), to_db_time(now), event_id),
+                [(to_db_time(s), to_db_time(s), stamp, event_id) for event_id, s in moves],
             )
 
     async def set_place(
-        self, event_id: int, place: str | None, online_url: str | None, now: datetime
+        self, event_ids: Sequence[int], place: str | None, online_url: str | None, now: datetime
     ) -> None:
-        await self.db.execute(
+        await self.db.executemany(
             "UPDATE events SET place = ?, online_url = ?, updated_at = ? WHERE id = ?",
-            (place, online_url, to_db_time(now), event_id),
+            [(place, online_url, to_db_time(now), i) for i in event_ids],
         )
 
-    async def set_details(
-        self, event_id: int, title: str, description: str | None, now: datetime
+    async def set_title(self, event_ids: Sequence[int], title: str, now: datetime) -> None:
+        await self.db.executemany(
+            "UPDATE events SET title = ?, updated_at = ? WHERE id = ?",
+            [(title, to_db_time(now), i) for i in event_ids],
+        )
+
+    async def set_description(
+        self, event_ids: Sequence[int], description: str | None, now: datetime
     ) -> None:
-        await self.db.execute(
-            "UPDATE events SET title = ?, description = ?, updated_at = ? WHERE id = ?",
-            (title, description, to_db_time(now), event_id),
+        await self.db.executemany(
+            "UPDATE events SET description = ?, updated_at = ? WHERE id = ?",
+            [(description, to_db_time(now), i) for i in event_ids],
         )
 
     async def set_capacity(self, event_id: int, capacity: int | None, now: datetime) -> list[int]:
@@ -391,65 +412,6 @@ class EventRepository:
             (to_db_time(start), to_db_time(end)),
         )
         return [_event(tuple(r)) for r in rows]
-
-    # --- working groups ----------------------------------------------------------------
-
-    async def groups(self, axis_ids: frozenset[int] = frozenset()) -> list[Group]:
-        where = ""
-        params: list[object] = []
-        if axis_ids:
-            where = f" AND g.axis_id IN ({','.join('?' for _ in axis_ids)})"
-            params = list(axis_ids)
-        rows = await self.db.fetchall(
-            "SELECT g.id, g.axis_id, a.code, g.name, g.description,"
-            " (SELECT count(*) FROM working_group_members w WHERE w.group_id = g.id)"
-            " FROM working_groups g JOIN axes a ON a.id = g.axis_id"
-            f" WHERE g.archived_at IS NULL{where} ORDER BY a.position, g.name",
-            params,
-        )
-        return [Group(*r) for r in rows]
-
-    async def group(self, group_id: int) -> Group | None:
-        rows = [g for g in await self.groups() if g.id == group_id]
-        return rows[0] if rows else None
-
-    async def member_groups(self, member_id: int) -> frozenset[int]:
-        rows = await self.db.fetchall(
-            "SELECT group_id FROM working_group_members WHERE member_id = ?", (member_id,)
-        )
-        return frozenset(int(r[0]) for r in rows)
-
-    async def create_group(
-        self, axis_id: int, name: str, created_by: int | None, now: datetime
-    ) -> int | None:
-        """None when the axis already has a group of that name (whatever the accents and
-        case: "exportacion a asia" is "Exportación a Asia")."""
-        async with self.db.transaction() as conn:
-            existing = await self.db.fetchval(
-                "SELECT id FROM working_groups WHERE axis_id = ? AND fold(name) = ?",
-                (axis_id, fold(name)),
-            )
-            if existing is not None:
-                return None
-            cursor = await conn.execute(
-                "INSERT INTO working_groups (axis_id, name, created_by, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                (axis_id, name, created_by, to_db_time(now)),
-            )
-            return int(cursor.lastrowid or 0)
-
-    async def join(self, group_id: int, member_id: int, now: datetime) -> None:
-        await self.db.execute(
-            "INSERT INTO working_group_members (group_id, member_id, joined_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (group_id, member_id, to_db_time(now)),
-        )
-
-    async def leave(self, group_id: int, member_id: int) -> None:
-        await self.db.execute(
-            "DELETE FROM working_group_members WHERE group_id = ? AND member_id = ?",
-            (group_id, member_id),
-        )
 
     # --- the community group's topics --------------------------------------------------
 

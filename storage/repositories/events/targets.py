@@ -32,9 +32,11 @@ class TargetRepository:
         self.db = db
 
     async def working_groups(self, axis_ids: Collection[int] = ()) -> list[Target]:
+        """Groups to pick: not the archived ones (an audience naming one still works)."""
         where, params = _axis_filter("axis_id", axis_ids)
         rows = await self.db.fetchall(
-            f"SELECT id, name, axis_id FROM working_groups WHERE 1 = 1{where} ORDER BY name",
+            "SELECT id, name, axis_id FROM working_groups WHERE archived_at IS NULL"
+            f"{where} ORDER BY name",
             params,
         )
         return [Target(*r) for r in rows]
