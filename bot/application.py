@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -24,6 +25,7 @@ from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.context import Ctx
 from bot.i18n import I18n
 from bot.persistence import SQLitePersistence
+from bot.retries import ResilientRequest, Sleep
 from bot.roles import effective_role
 from bot.sender import Sender
 from bot.services import BotData, Services
@@ -45,11 +47,15 @@ def build_application(
     clock: Clock = system_clock,
     *,
     sender_loop: bool = True,
+    sleep: Sleep = asyncio.sleep,
 ) -> App:
     """Assemble the bot; `request` replaces the HTTP client (tests pass an offline fake).
 
-    Without `sender_loop` the outbox sender sends only when asked (`drain()`), so
-    tests decide when deliveries go out.
+    Every Bot API call goes through `ResilientRequest` (bot/retries.py), wrapped around
+    whatever client is used, so the retry policy is the same for replies, polling and
+    the outbox sender. `sleep` is how the bot waits (retries, the sender's pacing):
+    tests pass one that moves a fake clock. Without `sender_loop` the outbox sender
+    sends only when asked (`drain()`), so tests decide when deliveries go out.
     """
     db = Database(settings.database_path)
     builder = (
@@ -66,16 +72,22 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        shared = ResilientRequest(request, sleep=sleep)
+        requests = [shared]
+        builder = builder.request(shared).get_updates_request(shared)
+        sender_request = shared
     else:
-        builder = builder.request(_http_request(256)).get_updates_request(_http_request(2))
+        replies = ResilientRequest(_http_request(256), sleep=sleep)
+        polling = ResilientRequest(_http_request(2), sleep=sleep)
+        sender_request = ResilientRequest(_http_request(8), sleep=sleep)
+        requests = [replies, polling, sender_request]
+        builder = builder.request(replies).get_updates_request(polling)
     application: App = builder.build()
 
     i18n = I18n(SUPPORTED_LANGUAGES, settings.default_language)
     services = Services(
         settings=settings, db=db, repos=Repositories.over(db), i18n=i18n, clock=clock
     )
-    sender_request = request or _http_request(8)
     services.sender = Sender(
         services,
         Bot(
@@ -87,8 +99,10 @@ def build_application(
         ),
         rate=settings.broadcast_rate,
     )
+    services.sender.sleep = sleep
     application.bot_data.services = services
     application.bot_data.run_sender = sender_loop
+    application.bot_data.requests = requests
     register(application, services)
     return application
 
@@ -104,17 +118,10 @@ def _rate_limiter() -> AIORateLimiter:
 
 
 def _http_request(connections: int) -> HTTPXRequest:
-    """The HTTP client, retrying what is safe to retry: a connection that was never made.
-
-    httpx's transport retries only connection failures (nothing reached Telegram,
-    so nothing can be sent twice); 429 is handled by the rate limiter and other
-    failures by the error handler.
-    """
-    transport = httpx.AsyncHTTPTransport(
-        retries=3,
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-    )
-    return HTTPXRequest(connection_pool_size=connections, httpx_kwargs={"transport": transport})
+    """The HTTP client. Failed connections are retried by ResilientRequest, with back-off,
+    like every other transient failure (httpx's own retries would repeat at once)."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return HTTPXRequest(connection_pool_size=connections, httpx_kwargs={"limits": limits})
 
 
 def services_of(application: App) -> Services:

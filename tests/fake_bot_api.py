@@ -1,19 +1,27 @@
 """An offline Bot API: records every call, answers like Telegram, refuses what it was not taught.
 
 It replaces python-telegram-bot's HTTP client (`BaseRequest`), so the real
-Application, Bot and handlers run unchanged with no network.
+Application, Bot and handlers run unchanged with no network. It can also have a bad
+minute like Telegram: `unreliable` fails a share of calls (seeded, reproducible) with
+502, timeouts and connection errors, and `outage` fails chosen methods until a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
+import random
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
+import httpx
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {
@@ -50,7 +58,9 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    ok: bool = True  # False when the fake answered with an error
+    ok: bool = True  # False when the call was not carried out (an error answer, no connection)
+    answered: bool = True  # False when it was carried out but the bot never got the answer
+    failure: str | None = None  # the transient failure injected: "502", "timeout", "connection"
 
     @property
     def chat_id(self) -> int | None:
@@ -101,10 +111,18 @@ class Failure:
     description: str
     retry_after: int | None = None
     times: int = 1
+    kind: str | None = None  # instead of an answer: "timeout" (carried out) or "connection"
 
 
 class UnexpectedCall(AssertionError):
     pass
+
+
+class _Refused(Exception):
+    """Telegram answers 400 with this description (a refusal it really makes)."""
+
+
+FAILURE_KINDS = ("502", "timeout", "connection")
 
 
 class FakeBotAPI(BaseRequest):
@@ -123,6 +141,15 @@ class FakeBotAPI(BaseRequest):
         self.delay = 0.0  # seconds each call takes, to keep updates in flight
         self.uploaded: dict[str, bytes] = {}  # file_id → bytes people sent (getFile + download)
         self.polls: dict[str, dict[str, Any]] = {}
+        self._answered_queries: set[str] = set()
+        self._share = 0.0
+        self._seed = 0
+        self._kinds: tuple[str, ...] = FAILURE_KINDS
+        self._attempts: Counter[tuple[str, int | None]] = Counter()
+        self.outages: list[tuple[frozenset[str] | None, datetime, str]] = []
+        self.updates: list[dict[str, Any]] = []  # waiting for getUpdates
+        self.confirmed_offset = 0  # the offset of the last getUpdates: updates below it are gone
+        self._new_update = asyncio.Event()
 
     # --- BaseRequest -----------------------------------------------------------
 
@@ -160,21 +187,98 @@ class FakeBotAPI(BaseRequest):
                 files[name] = (str(value[0]), data)
         call = Call(api_method, params, files)
         self.calls.append(call)
-        failure = self._failure_for(call)
+        injected = self._injected(call)
+        failure = None if injected in ("502", "connection") else self._failure_for(call)
+        if failure is not None and failure.kind is not None:
+            injected, failure = failure.kind, None
+        if injected in ("502", "connection"):  # never reached the back end: nothing happens
+            call.ok, call.failure = False, injected
+            if injected == "502":
+                return self._error(502, "Bad Gateway", None)
+            raise NetworkError("httpx.ConnectError: connection refused") from httpx.ConnectError(
+                "connection refused"
+            )
         if failure is not None:
             call.ok = False
             return self._error(failure.status, failure.description, failure.retry_after)
-        handler = getattr(self, f"_api_{api_method}", None)
+        if api_method == "getUpdates":
+            answer = await self._get_updates(call)
+        else:
+            answer = self._carry_out(call)
+        if injected == "timeout":  # carried out, but the answer is lost on the way back
+            call.answered, call.failure = False, injected
+            raise TimedOut() from httpx.ReadTimeout("timed out")
+        return answer
+
+    def _carry_out(self, call: Call) -> tuple[int, bytes]:
+        handler = getattr(self, f"_api_{call.method}", None)
         if handler is None:
-            self.unexpected.append(api_method)
-            raise UnexpectedCall(f"the fake Bot API was not taught {api_method}")
+            self.unexpected.append(call.method)
+            raise UnexpectedCall(f"the fake Bot API was not taught {call.method}")
         try:
             result = handler(call)
+        except _Refused as refusal:
+            call.ok = False
+            return self._error(400, f"Bad Request: {refusal}", None)
         except UnexpectedCall as problem:
             # Telegram would answer 400; the test fails at teardown through `unexpected`.
-            self.unexpected.append(f"{api_method}: {problem}")
+            self.unexpected.append(f"{call.method}: {problem}")
             call.ok = False
             return self._error(400, f"Bad Request: {problem}", None)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # --- a bad minute at Telegram -------------------------------------------------
+
+    def unreliable(
+        self, share: float, *, seed: int = 1, kinds: tuple[str, ...] = FAILURE_KINDS
+    ) -> None:
+        """Fail about `share` of all calls with one of `kinds`: "502" (not carried out),
+        "connection" (refused, not carried out), "timeout" (carried out, answer lost).
+
+        Whether a call fails depends only on the seed, the method, the chat and how many
+        such calls came before, so a run is the same however people's updates interleave.
+        """
+        self._share, self._seed, self._kinds = share, seed, kinds
+
+    def outage(self, methods: set[str] | None, until: datetime, kind: str = "502") -> None:
+        """Fail these methods (None: all) with `kind` while the clock is before `until`."""
+        self.outages.append((frozenset(methods) if methods else None, until, kind))
+
+    def _injected(self, call: Call) -> str | None:
+        for methods, until, kind in self.outages:
+            if (methods is None or call.method in methods) and self.clock() < until:
+                return kind
+        if not self._share:
+            return None
+        key = (call.method, call.chat_id)
+        self._attempts[key] += 1
+        dice = random.Random(f"{self._seed}|{call.method}|{call.chat_id}|{self._attempts[key]}")
+        if dice.random() >= self._share:
+            return None
+        return dice.choice(self._kinds)
+
+    @property
+    def injected(self) -> Counter[str]:
+        """How many calls failed, by kind."""
+        return Counter(c.failure for c in self.calls if c.failure)
+
+    # --- updates for the polling loop ----------------------------------------------
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        """An update Telegram holds until the bot fetches it (`update_id` included)."""
+        self.updates.append(update)
+        self._new_update.set()
+
+    async def _get_updates(self, call: Call) -> tuple[int, bytes]:
+        """Long polling: updates from `offset` on; those below it are confirmed and dropped."""
+        offset = int(call.params.get("offset") or 0)
+        self.confirmed_offset = max(self.confirmed_offset, offset)
+        self.updates = [u for u in self.updates if u["update_id"] >= self.confirmed_offset]
+        if not self.updates and float(call.params.get("timeout") or 0) > 0:
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout=0.2)
+        result = list(self.updates)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # --- teaching failures ------------------------------------------------------
@@ -188,8 +292,13 @@ class FakeBotAPI(BaseRequest):
         description: str = "Bad Request: something",
         retry_after: int | None = None,
         times: int = 1,
+        kind: str | None = None,
     ) -> None:
-        self.failures.append(Failure(method, chat_id, status, description, retry_after, times))
+        """Answer matching calls with an error; with `kind`, time out after carrying the
+        call out ("timeout") or refuse the connection ("connection") instead."""
+        self.failures.append(
+            Failure(method, chat_id, status, description, retry_after, times, kind)
+        )
 
     def flood(self, chat_id: int | None = None, retry_after: int = 1, times: int = 1) -> None:
         """Answer 429 Too Many Requests to the next `times` sends."""
@@ -291,9 +400,20 @@ class FakeBotAPI(BaseRequest):
         _check_html(text)
         return self._new_message(call, text=visible_text(text))
 
+    @staticmethod
+    def _unchanged(message: dict[str, Any], call: Call, text: str | None) -> None:
+        """Telegram refuses an edit that would change nothing."""
+        markup = call.markup if "inline_keyboard" in call.markup else None
+        if (text is None or message.get("text") == text) and message.get("reply_markup") == markup:
+            raise _Refused(
+                "message is not modified: specified new message content and reply markup "
+                "are exactly the same as a current content and reply markup of the message"
+            )
+
     def _api_editMessageText(self, call: Call) -> dict[str, Any]:
         message = self._stored(call)
         _check_html(str(call.params["text"]))
+        self._unchanged(message, call, visible_text(str(call.params["text"])))
         message["text"] = visible_text(str(call.params["text"]))
         message["edit_date"] = self._now()
         if "inline_keyboard" in call.markup:
@@ -304,6 +424,7 @@ class FakeBotAPI(BaseRequest):
 
     def _api_editMessageReplyMarkup(self, call: Call) -> dict[str, Any]:
         message = self._stored(call)
+        self._unchanged(message, call, None)
         if "inline_keyboard" in call.markup:
             message["reply_markup"] = call.markup
         else:
@@ -316,6 +437,10 @@ class FakeBotAPI(BaseRequest):
         return True
 
     def _api_answerCallbackQuery(self, call: Call) -> bool:
+        query_id = str(call.params["callback_query_id"])
+        if query_id in self._answered_queries:  # Telegram takes one answer per tap
+            raise _Refused("query is too old and response timeout expired or query ID is invalid")
+        self._answered_queries.add(query_id)
         return True
 
     def _api_setMyCommands(self, call: Call) -> bool:
@@ -335,6 +460,12 @@ class FakeBotAPI(BaseRequest):
         return {e["command"]: e["description"] for e in entries}
 
     def _api_deleteMyCommands(self, call: Call) -> bool:
+        return True
+
+    def _api_deleteWebhook(self, call: Call) -> bool:
+        return True
+
+    def _api_setWebhook(self, call: Call) -> bool:
         return True
 
     def _api_approveChatJoinRequest(self, call: Call) -> bool:

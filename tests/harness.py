@@ -118,10 +118,9 @@ class Harness:
 
     async def start(self) -> App:
         app = build_application(
-            self.settings, request=self.api, clock=self.clock, sender_loop=False
+            self.settings, request=self.api, clock=self.clock, sender_loop=False, sleep=self._sleep
         )
         sender = app.bot_data.services.outbox_sender  # type: ignore[union-attr]
-        sender.sleep = self._sleep
         sender.monotonic = lambda: self.clock().timestamp()
         await app.initialize()
         assert app.post_init is not None
@@ -144,7 +143,7 @@ class Harness:
         return await self.start()
 
     async def _sleep(self, seconds: float) -> None:
-        """The sender's waits (pacing, 429, back-off) pass on the fake clock at once."""
+        """The bot's waits (retries, the sender's pacing, 429) pass on the fake clock at once."""
         self.slept.append(seconds)
         self.clock.advance(seconds=seconds)
         await asyncio.sleep(0)
@@ -262,11 +261,15 @@ class Person:
 
     async def tap(self, label: str) -> Replies:
         """Tap the inline button with this label on the newest message that shows it."""
+        return await self.h.feed(self.tap_update(label))
+
+    def tap_update(self, label: str) -> dict[str, Any]:
+        """The update of tapping this button (for `feed_all`, many people at once)."""
         for message in reversed(self.inbox()):
             for row in message.get("reply_markup", {}).get("inline_keyboard", []):
                 for button in row:
                     if button["text"] == label:
-                        return await self.tap_data(button["callback_data"], message)
+                        return self.tap_data_update(button["callback_data"], message)
         shown = [
             b["text"]
             for m in self.inbox()
@@ -277,6 +280,9 @@ class Person:
 
     async def tap_data(self, data: str, message: dict[str, Any] | None = None) -> Replies:
         """Send a callback query with any data, as a forged or stale button would."""
+        return await self.h.feed(self.tap_data_update(data, message))
+
+    def tap_data_update(self, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
         if message is None:
             inbox = self.inbox()
             assert inbox, "no message of the bot to attach the button to"
@@ -288,4 +294,4 @@ class Person:
             "data": data,
             "message": message,
         }
-        return await self.h.feed({"callback_query": query})
+        return {"callback_query": query}
