@@ -719,10 +719,13 @@ async def confirmed(update: Update, context: Ctx) -> str | int:
         member,
         effective_role(member, member.telegram_user_id, services.settings.admin_ids),
     )
+    # What others must hear of the application goes first: if the applicant's own reply
+    # then does not get through, nothing but that reply is missing.
     if member.status == "active":
-        await welcome_active(context, member)
         await admit_to_community(context, member)
+        await welcome_active(context, member)
     else:
+        await approval.notify_staff(context, member)
         await _send(
             update,
             context,
@@ -733,7 +736,6 @@ async def confirmed(update: Update, context: Ctx) -> str | int:
             ),
             menu.keyboard(context.t),
         )
-        await approval.notify_staff(context, member)
     return ConversationHandler.END
 
 
@@ -817,6 +819,20 @@ async def cancel(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
+async def where_it_stands(update: Update, context: Ctx) -> str | int:
+    """After a step whose reply did not get through: the step the stored answers lead to."""
+    if _profile_mode(context):  # the field's answer is stored, or /profile asks it again
+        _data(context).pop("mode", None)
+        return ConversationHandler.END
+    member = await _member(update, context)
+    if member is not None and member.status in ("pending", "active"):
+        return ConversationHandler.END
+    step = await _first_missing(context, member)
+    if step == ORGANIZATION and _data(context).get("new_organization"):
+        return SECTOR  # a new organization's name was given; its sector is next
+    return step
+
+
 async def busy(update: Update, context: Ctx) -> None:
     """A command that must not run in the middle of the form."""
     await _send(
@@ -886,7 +902,7 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
     with warnings.catch_warnings():
         # per_message=False is intended: the form follows the person, not one message.
         warnings.simplefilter("ignore")
-        return ConversationHandler(
+        form = ConversationHandler(
             entry_points=[
                 CommandHandler("start", begin, filters=private),
                 CallbackQueryHandler(
@@ -903,3 +919,4 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
             persistent=True,
             allow_reentry=False,
         )
+    return forms.resumable(form, where_it_stands)
