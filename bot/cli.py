@@ -27,8 +27,9 @@ def configure_logging(level: str) -> None:
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> int:
-    """Start the bot: webhook when WEBHOOK_URL is set, else long polling."""
-    from bot.application import ALLOWED_UPDATES, build_application
+    """Start the bot: webhook when WEBHOOK_URL is set, else long polling (bot/running.py)."""
+    from bot.application import build_application
+    from bot.running import run
 
     if settings.token is None:
         print(
@@ -37,22 +38,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return _sandbox(settings, argparse.Namespace(port=settings.sandbox_port))
-    application = build_application(settings)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        log.info("starting in webhook mode on port %d", settings.port)
-        application.run_webhook(
-            listen="0.0.0.0",  # noqa: S104 - the webhook must be reachable from outside
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=f"{settings.webhook_url}/telegram",
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        log.info("starting with long polling")
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    return 0
+    return run(build_application(settings))
 
 
 async def _migrate_database(path: Path) -> tuple[list[int], int]:

@@ -14,6 +14,7 @@ from telegram import Update
 
 from bot.application import App, build_application
 from bot.config import Settings
+from bot.retries import Sleep
 from storage.database import Database
 from tests.fake_bot_api import Call, FakeBotAPI
 
@@ -116,12 +117,21 @@ class Harness:
     def close(self) -> None:
         logging.getLogger("handlers.core.errors").removeHandler(self._errors)
 
-    async def start(self) -> App:
+    def build(self, sleep: Sleep | None = None) -> App:
+        """The Application over the fake, not started (`start`, or bot.running.serve)."""
         app = build_application(
-            self.settings, request=self.api, clock=self.clock, sender_loop=False, sleep=self._sleep
+            self.settings,
+            request=self.api,
+            clock=self.clock,
+            sender_loop=False,
+            sleep=sleep or self._sleep,
         )
         sender = app.bot_data.services.outbox_sender  # type: ignore[union-attr]
         sender.monotonic = lambda: self.clock().timestamp()
+        return app
+
+    async def start(self) -> App:
+        app = self.build()
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
