@@ -97,7 +97,7 @@ def is_transient(error: BaseException) -> bool:
 
 def repeatable(method: str) -> bool:
     """Whether doing the call twice has the effect of doing it once."""
-    return not method.startswith(_CREATING)
+    return method == "sendChatAction" or not method.startswith(_CREATING)
 
 
 @dataclass

@@ -38,9 +38,10 @@ async def serve(application: App, stop: asyncio.Event) -> int:
     for request in requests:
         request.on_fatal = give_up
     try:
-        await application.initialize()  # getMe: waited for while Telegram is away
+        if not await _initialized(application, stop):
+            return 0  # stopped while waiting for Telegram
     except InvalidToken:  # its message holds the token: never logged
-        give_up(TOKEN_REFUSED)
+        give_up(TOKEN_REFUSED)  # a 401 was reported already; a malformed token (404) not
         return 1
     try:
         assert application.post_init is not None and application.updater is not None
@@ -69,6 +70,26 @@ async def serve(application: App, stop: asyncio.Event) -> int:
             request.wind_down()
         await _stop(application)
     return 1 if fatal else 0
+
+
+async def _initialized(application: App, stop: asyncio.Event) -> bool:
+    """Initialize (getMe is waited for while Telegram is away) unless stopped meanwhile."""
+    initializing = asyncio.ensure_future(application.initialize())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({initializing, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    interrupted = not initializing.done()
+    if interrupted:
+        initializing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await initializing
+    elif initializing.exception() is None:
+        return True
+    for request in application.bot_data.requests:
+        await request.shutdown()
+    if not interrupted:
+        initializing.result()  # raises what initializing met
+    return False
 
 
 def _polling_error(error: TelegramError) -> None:

@@ -156,6 +156,22 @@ async def test_a_refused_token_stops_with_one_line(
     assert TEST_TOKEN.split(":")[1] not in caplog.text
 
 
+async def test_a_stop_while_waiting_for_telegram_at_start_up_ends_cleanly(
+    tmp_path: Path,
+) -> None:
+    harness = Harness(tmp_path)
+    time = ManualTime(harness.clock)
+    harness.api.outage({"getMe"}, until=harness.clock() + timedelta(hours=1))
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(harness.build(time.sleep), stop))
+    await until(lambda: bool(harness.api.of("getMe")))
+    await time.advance(120)
+    assert len(harness.api.of("getMe")) >= 5 and not running.done()  # still waiting
+    stop.set()  # SIGTERM from the process manager
+    assert await asyncio.wait_for(running, 10) == 0
+    harness.close()
+
+
 async def test_a_second_instance_polling_stops_this_one_with_one_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
