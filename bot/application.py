@@ -131,16 +131,17 @@ def services_of(application: App) -> Services:
 
 
 async def _post_init(application: App) -> None:
-    """Open and migrate the database, set the command menus, rebuild scheduled jobs."""
+    """Open and migrate the database, set the command menus, rebuild scheduled jobs.
+
+    Nothing here waits for Telegram: the menus are configuration calls, carried out in the
+    background when Telegram is away (bot/retries.py)."""
     services = services_of(application)
     await services.db.ensure_ready()  # usually done already by the persistence
     await set_default_menus(application.bot, services.i18n)
     await _set_staff_menus(application, services)
     jobs.schedule_all(application)
-    sender = services.outbox_sender
-    await sender.bot.initialize()
     if application.bot_data.run_sender:
-        sender.start()
+        services.outbox_sender.start()  # its Bot learns who it is (getMe) before sending
 
 
 async def _set_staff_menus(application: App, services: Services) -> None:
@@ -161,6 +162,8 @@ async def _post_shutdown(application: App) -> None:
     if services.sender is not None:
         await services.sender.stop()
         await services.sender.bot.shutdown()
+    for request in application.bot_data.requests:  # the sender's, if its Bot never started
+        await request.shutdown()
     await services.db.close()
 
 

@@ -89,6 +89,7 @@ class Sender:
         self._outcomes: list[Outcome] = []
         self._oldest_outcome = 0.0
         self._recording: asyncio.Task[None] | None = None
+        self._bot_ready = False
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -134,6 +135,9 @@ class Sender:
             if due is not None and due <= self.services.clock():
                 await outbox.release_due(self.services.clock())
             batch = await outbox.pending_batch(limit)
+            if batch and not self._bot_ready:  # here, not at start-up, which never waits for it
+                await self.bot.initialize()
+                self._bot_ready = True
             try:
                 for delivery in batch:
                     if self._stopping:
