@@ -10,11 +10,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.retries import CONFIGURATION, PATIENT_CAP
 from bot.running import serve
 from tests.harness import TEST_TOKEN, FakeClock, Harness
+from tests.sandbox_driver import free_port
 
 
 class ManualTime:
@@ -99,6 +101,38 @@ async def test_start_up_serves_at_once_while_menus_and_webhook_fail_for_a_minute
     ) in lines
     assert "Bot API setMyCommands: done in the background" in lines
     assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_webhook_mode_serves_while_the_webhook_cannot_be_registered(tmp_path: Path) -> None:
+    port = free_port()
+    harness = Harness(
+        tmp_path, webhook_url="https://bot.example.mx", webhook_secret="s3cret-for-tests", port=port
+    )
+    time = ManualTime(harness.clock)
+    harness.api.outage({"setWebhook"}, until=harness.clock() + timedelta(minutes=1))
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(harness.build(time.sleep), stop))
+    try:
+        await until(lambda: bool(harness.api.of("setWebhook")))
+        ana = harness.person()
+        update = {"update_id": 1, **ana.text_update("/help")}
+        headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-for-tests"}
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(
+                f"http://127.0.0.1:{port}/telegram", json=update, headers=headers
+            )
+        assert answer.status_code == 200
+        await until(lambda: _answered(harness, ana.id, "Lo que puedo hacer por ti"))
+        assert not harness.api.of("setWebhook")[-1].ok  # still not registered
+
+        await time.advance(120)
+        registered = harness.api.of("setWebhook")[-1]
+        assert registered.ok and registered.params["url"] == "https://bot.example.mx/telegram"
+    finally:
+        stop.set()
+        status = await asyncio.wait_for(running, 10)
+        harness.close()
+    assert status == 0
 
 
 async def test_polling_waits_out_an_outage_and_loses_no_update(
