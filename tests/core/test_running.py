@@ -41,13 +41,17 @@ class ManualTime:
             due = [wake for wake, _ in self._waiting if wake <= target]
             now = min(due) if due else target
             self.clock.advance(seconds=now - self.clock().timestamp())
-            for wake, future in list(self._waiting):
-                if wake <= now:
-                    self._waiting.remove((wake, future))
-                    future.set_result(None)
-            for _ in range(20):
-                await asyncio.sleep(0)
-            await asyncio.sleep(0.01)  # what woke up calls the fake, fails, and sleeps again
+            woken = [(w, f) for w, f in self._waiting if w <= now]
+            for wake, future in woken:
+                self._waiting.remove((wake, future))
+                future.set_result(None)
+            # What woke up calls the fake and, when it fails again, sleeps again: wait for
+            # that (a sleeper that succeeded does not come back: then 0.3 s is enough).
+            expected = len(self._waiting) + len(woken)
+            for _ in range(30):
+                await asyncio.sleep(0.01)
+                if len(self._waiting) >= expected:
+                    break
             if not due:
                 return
 
