@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import httpx
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -19,13 +20,13 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import jobs
 from bot.backups import Backups
-from bot.bots import ClusterBot, SenderBot
 from bot.clock import Clock, system_clock
 from bot.commands import set_default_menus, set_personal_menu
 from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.context import Ctx
 from bot.i18n import I18n
 from bot.persistence import SQLitePersistence
+from bot.retries import ResilientRequest, Sleep
 from bot.roles import effective_role
 from bot.sender import Sender
 from bot.services import BotData, Services
@@ -47,39 +48,42 @@ def build_application(
     clock: Clock = system_clock,
     *,
     sender_loop: bool = True,
+    sleep: Sleep = asyncio.sleep,
 ) -> App:
     """Assemble the bot; `request` replaces the HTTP client (tests pass an offline fake).
 
-    Without `sender_loop` the outbox sender sends only when asked (`drain()`), so
-    tests decide when deliveries go out.
+    Every Bot API call goes through `ResilientRequest` (bot/retries.py), wrapped around
+    whatever client is used, so the retry policy is the same for replies, polling and
+    the outbox sender. `sleep` is how the bot waits (retries, the sender's pacing):
+    tests pass one that moves a fake clock. Without `sender_loop` the outbox sender
+    sends only when asked (`drain()`), so tests decide when deliveries go out.
     """
     db = Database(settings.database_path)
-    polling: BaseRequest
-    sender_request: BaseRequest
-    if request is None:
-        request, polling, sender_request = _http_request(256), _http_request(2), _http_request(8)
-    else:
-        polling = sender_request = request
-    api = settings.telegram_api_base_url
-    bot = ClusterBot(
-        settings.token or OFFLINE_TOKEN,
-        base_url=f"{api}/bot",
-        base_file_url=f"{api}/file/bot",
-        request=request,
-        get_updates_request=polling,
-        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
-        rate_limiter=_rate_limiter(),
-    )
-    application: App = (
+    builder = (
         ApplicationBuilder()
-        .bot(bot)
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(f"{settings.telegram_api_base_url}/bot")
+        .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .rate_limiter(_rate_limiter())
         .concurrent_updates(PerUserUpdateProcessor(clock=clock))
         .persistence(SQLitePersistence(db))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if request is not None:
+        shared = ResilientRequest(request, sleep=sleep)
+        requests = [shared]
+        builder = builder.request(shared).get_updates_request(shared)
+        sender_request = shared
+    else:
+        replies = ResilientRequest(_http_request(256), sleep=sleep)
+        polling = ResilientRequest(_http_request(2), sleep=sleep)
+        sender_request = ResilientRequest(_http_request(8), sleep=sleep)
+        requests = [replies, polling, sender_request]
+        builder = builder.request(replies).get_updates_request(polling)
+    application: App = builder.build()
 
     i18n = I18n(SUPPORTED_LANGUAGES, settings.default_language)
     services = Services(
@@ -87,19 +91,21 @@ def build_application(
     )
     services.sender = Sender(
         services,
-        SenderBot(
+        Bot(
             settings.token or OFFLINE_TOKEN,
-            base_url=f"{api}/bot",
-            base_file_url=f"{api}/file/bot",
+            base_url=f"{settings.telegram_api_base_url}/bot",
+            base_file_url=f"{settings.telegram_api_base_url}/file/bot",
             request=sender_request,
             get_updates_request=sender_request,  # never polls; spares building a second client
         ),
         rate=settings.broadcast_rate,
     )
+    services.sender.sleep = sleep
     if settings.backup_dir is not None:
         services.backups = Backups(db, settings.backup_dir, settings.tz)
     application.bot_data.services = services
     application.bot_data.run_sender = sender_loop
+    application.bot_data.requests = requests
     register(application, services)
     return application
 
@@ -115,17 +121,10 @@ def _rate_limiter() -> AIORateLimiter:
 
 
 def _http_request(connections: int) -> HTTPXRequest:
-    """The HTTP client, retrying what is safe to retry: a connection that was never made.
-
-    httpx's transport retries only connection failures (nothing reached Telegram,
-    so nothing can be sent twice); 429 is handled by the rate limiter and other
-    failures by the error handler.
-    """
-    transport = httpx.AsyncHTTPTransport(
-        retries=3,
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-    )
-    return HTTPXRequest(connection_pool_size=connections, httpx_kwargs={"transport": transport})
+    """The HTTP client. Failed connections are retried by ResilientRequest, with back-off,
+    like every other transient failure (httpx's own retries would repeat at once)."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return HTTPXRequest(connection_pool_size=connections, httpx_kwargs={"limits": limits})
 
 
 def services_of(application: App) -> Services:
@@ -135,17 +134,18 @@ def services_of(application: App) -> Services:
 
 
 async def _post_init(application: App) -> None:
-    """Open and migrate the database, set the command menus, rebuild scheduled jobs."""
+    """Open and migrate the database, set the command menus, rebuild scheduled jobs.
+
+    Nothing here waits for Telegram: the menus are configuration calls, carried out in the
+    background when Telegram is away (bot/retries.py)."""
     services = services_of(application)
     services.started_at = services.clock()
     await services.db.ensure_ready()  # usually done already by the persistence
     await set_default_menus(application.bot, services.i18n)
     await _set_staff_menus(application, services)
     jobs.schedule_all(application)
-    sender = services.outbox_sender
-    await sender.bot.initialize()
     if application.bot_data.run_sender:
-        sender.start()
+        services.outbox_sender.start()  # its Bot learns who it is (getMe) before sending
 
 
 async def _set_staff_menus(application: App, services: Services) -> None:
@@ -166,6 +166,8 @@ async def _post_shutdown(application: App) -> None:
     if services.sender is not None:
         await services.sender.stop()
         await services.sender.bot.shutdown()
+    for request in application.bot_data.requests:  # the sender's, if its Bot never started
+        await request.shutdown()
     await services.db.close()
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Bot, Update
-from telegram.error import BadRequest, NetworkError
 
+from bot.retries import is_transient
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,9 @@ async def report(incident: Incident, services: Services, bot: Bot) -> None:
             log.exception("could not report an incident (%s)", incident.kind)
 
 
-# The shared path every Bot API call goes through: never "where" an error happened, since
+# The shared request path every Bot API call goes through: never "where" an error happened, since
 # every call passes there; the feature's function that made the call is.
-CALL_PATH = frozenset({"bot.bots"})
+CALL_PATH = frozenset({"bot.retries"})
 
 
 def describe(error: BaseException) -> str:
@@ -97,7 +97,7 @@ def incident_of(
     (a timeout, a dropped connection) passes by itself: it is counted, not alerted. Telegram
     refusing a request (BadRequest, which python-telegram-bot derives from NetworkError) is
     a failure of the bot's and is alerted."""
-    passing = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    passing = is_transient(error)  # also a form's reply lost that way (ReplyLost)
     return Incident(
         kind=describe(error), source=source_of(update, job_name), at=at, alert=not passing
     )

@@ -7,8 +7,14 @@ language at send time (bot/notices.py), sends it, and records the outcome:
 
 - 429: wait `retry_after`, send the same message again;
 - 403: the member blocked the bot: unreachable, never retried;
-- network errors and timeouts: retried with back-off, then failed with the reason;
+- Telegram away (502, 503, no connection, after the request layer's own retries in
+  bot/retries.py): nothing reached Telegram, so the delivery stays pending while the
+  sender waits (OUTAGE_WAITS, growing) and then sends the same message again;
+- a send Telegram may have carried out without confirming it (a timeout, 500, 504):
+  not sent again, failed as "unconfirmed" (it may have arrived; never counted as sent);
 - any other refusal (a chat that no longer exists…): failed with Telegram's reason.
+
+A delivery is marked sent only with the message Telegram returned.
 
 It sends through its own plain Bot (HTML parse mode given per call), without the
 Application's rate limiter and defaults, pacing itself at BROADCAST_RATE:
@@ -39,14 +45,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.i18n import Translator
 from bot.notices import Notice, Rendered, ServiceParts, render
+from bot.retries import Unconfirmed
 from storage.repositories.broadcasts.outbox import Figures, Outcome, PendingDelivery
 
 log = logging.getLogger(__name__)
 
 IDLE_POLL = 1.0  # seconds between looks at the outbox when nothing is pending
 REPORT_EVERY = timedelta(seconds=5)  # the coordinator's status message, at most this often
-NETWORK_ATTEMPTS = 4  # tries of one message through network errors before it is failed
 REPORT_ATTEMPTS = 3  # tries of a coordinator's report through 429s
+OUTAGE_WAITS = (5.0, 10.0, 20.0, 40.0, 60.0)  # pauses while Telegram is away, then 60 s each
 CAPTION_MAX = 1024
 RECORD_BATCH = 256  # outcomes committed together at most…
 RECORD_DELAY = 0.05  # …and at most this many seconds after the first of them
@@ -84,22 +91,26 @@ class Sender:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._stop_requested = asyncio.Event()
         self._reported: dict[int, datetime] = {}
         self._outcomes: list[Outcome] = []
         self._oldest_outcome = 0.0
         self._recording: asyncio.Task[None] | None = None
         self.last_progress: datetime | None = None  # when a delivery was last handled
+        self._bot_ready = False
 
     # --- lifecycle -------------------------------------------------------------
 
     def start(self) -> None:
         if self._task is None:
             self._stopping = False
+            self._stop_requested.clear()
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self) -> None:
         """Finish the message in flight and record it; pending rows wait for the next start."""
         self._stopping = True
+        self._stop_requested.set()
         self._wake.set()
         task, self._task = self._task, None
         if task is not None:
@@ -139,11 +150,17 @@ class Sender:
             if due is not None and due <= self.services.clock():
                 await outbox.release_due(self.services.clock())
             batch = await outbox.pending_batch(limit)
+            if batch and not self._bot_ready:  # here, not at start-up, which never waits for it
+                await self.bot.initialize()
+                self._bot_ready = True
             try:
                 for delivery in batch:
                     if self._stopping:
                         break
-                    self._keep(await self._deliver(delivery))
+                    outcome = await self._deliver(delivery)
+                    if outcome is None:  # stopping while Telegram was away: stays pending
+                        break
+                    self._keep(outcome)
                     if self._reported_due(delivery.broadcast_id):
                         await self._flush()
                         await self._report(delivery.broadcast_id)
@@ -202,7 +219,16 @@ class Sender:
         late = now - self._next_slot
         self._next_slot = (self._next_slot if late < self.interval else now) + self.interval
 
-    async def _deliver(self, delivery: PendingDelivery) -> Outcome:
+    async def _pause(self, seconds: float) -> None:
+        """Wait while Telegram is away, but not past a stop."""
+        sleeping = asyncio.ensure_future(self.sleep(seconds))
+        stopping = asyncio.ensure_future(self._stop_requested.wait())
+        await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (sleeping, stopping):
+            task.cancel()
+
+    async def _deliver(self, delivery: PendingDelivery) -> Outcome | None:
+        """Send one delivery; its outcome, or None when stopping left it pending."""
         i18n = self.services.i18n
         notice = Notice(
             broadcast_id=delivery.broadcast_id,
@@ -222,7 +248,7 @@ class Sender:
             return Outcome(delivery.id, "failed", error=f"render: {type(exc).__name__}")
         if rendered is None:
             return Outcome(delivery.id, "skipped", error="no longer applies")
-        network_failures = 0
+        outages = 0
         while True:
             await self._pace()
             try:
@@ -239,11 +265,22 @@ class Sender:
                 return Outcome(delivery.id, "unreachable", error=exc.message)
             except BadRequest as exc:
                 return Outcome(delivery.id, "failed", error=exc.message)
-            except NetworkError as exc:
-                network_failures += 1
-                if network_failures >= NETWORK_ATTEMPTS:
-                    return Outcome(delivery.id, "failed", error=f"network: {exc.message}")
-                await self.sleep(2.0 ** (network_failures - 1))
+            except Unconfirmed as exc:
+                return Outcome(delivery.id, "failed", error=f"unconfirmed: {exc.message}")
+            except NetworkError:
+                if self._stopping:
+                    return None
+                pause = OUTAGE_WAITS[min(outages, len(OUTAGE_WAITS) - 1)]
+                outages += 1
+                log.warning(
+                    "Telegram is unreachable; the outbox waits %.0f s and tries again "
+                    "(nothing is lost: the delivery stays pending)",
+                    pause,
+                )
+                await self._flush()
+                await self._pause(pause)
+                if self._stopping:
+                    return None
                 continue
             except TelegramError as exc:
                 return Outcome(delivery.id, "failed", error=exc.message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.backups import Backups
 from bot.clock import Clock
@@ -12,6 +13,9 @@ from bot.i18n import I18n
 from bot.sender import Sender
 from storage.database import Database
 from storage.repositories import Repositories
+
+if TYPE_CHECKING:
+    from bot.retries import ResilientRequest
 
 
 @dataclass
@@ -36,8 +40,9 @@ class Services:
 class BotData:
     """`application.bot_data`: holds the services, set in `post_init`."""
 
-    __slots__ = ("run_sender", "services")
+    __slots__ = ("requests", "run_sender", "services")
 
     def __init__(self) -> None:
         self.services: Services | None = None
         self.run_sender = True
+        self.requests: list[ResilientRequest] = []  # the Bot API clients, set by build_application

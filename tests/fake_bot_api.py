@@ -1,7 +1,9 @@
 """An offline Bot API: records every call, answers like Telegram, refuses what it was not taught.
 
 It replaces python-telegram-bot's HTTP client (`BaseRequest`), so the real
-Application, Bot and handlers run unchanged with no network.
+Application, Bot and handlers run unchanged with no network. It can also have a bad
+minute like Telegram: `unreliable` fails a share of calls (seeded, reproducible) with
+502, timeouts and connection errors, and `outage` fails chosen methods until a time.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, ClassVar
 
+import httpx
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from tests.fake_bad_minute import BadMinute
 
 BOT_USER = {
     "id": 7000000001,
@@ -93,7 +99,9 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    ok: bool = True  # False when the fake answered with an error
+    ok: bool = True  # False when the call was not carried out (an error answer, no connection)
+    answered: bool = True  # False when it was carried out but the bot never got the answer
+    failure: str | None = None  # the transient failure injected: "502", "timeout", "connection"
 
     @property
     def chat_id(self) -> int | None:
@@ -144,6 +152,7 @@ class Failure:
     description: str
     retry_after: int | None = None
     times: int = 1
+    kind: str | None = None  # instead of an answer: "timeout" (carried out) or "connection"
 
 
 class UnexpectedCall(AssertionError):
@@ -154,7 +163,11 @@ class NotModified(Exception):
     """An edit that would leave the message exactly as it is: Telegram answers 400."""
 
 
-class FakeBotAPI(BaseRequest):
+class _Refused(Exception):
+    """Telegram answers 400 with this description (a refusal it really makes)."""
+
+
+class FakeBotAPI(BadMinute, BaseRequest):
     """Teach it failures with `fail`/`block`; read what happened in `calls`."""
 
     def __init__(self, clock: Any) -> None:
@@ -173,6 +186,8 @@ class FakeBotAPI(BaseRequest):
         # (chat, message) → the text and entities Telegram keeps, to refuse edits that change
         # nothing ("message is not modified") as Telegram does
         self.formatting: dict[tuple[int, int], object] = {}
+        self._answered_queries: set[str] = set()
+        BadMinute.__init__(self, clock)
 
     # --- BaseRequest -----------------------------------------------------------
 
@@ -210,22 +225,45 @@ class FakeBotAPI(BaseRequest):
                 files[name] = (str(value[0]), data)
         call = Call(api_method, params, files)
         self.calls.append(call)
-        failure = self._failure_for(call)
+        injected = self._injected(call)
+        failure = None if injected in ("502", "connection") else self._failure_for(call)
+        if failure is not None and failure.kind is not None:
+            injected, failure = failure.kind, None
+        if injected in ("502", "connection"):  # never reached the back end: nothing happens
+            call.ok, call.failure = False, injected
+            if injected == "502":
+                return self._error(502, "Bad Gateway", None)
+            raise NetworkError("httpx.ConnectError: connection refused") from httpx.ConnectError(
+                "connection refused"
+            )
         if failure is not None:
             call.ok = False
             return self._error(failure.status, failure.description, failure.retry_after)
-        handler = getattr(self, f"_api_{api_method}", None)
+        if api_method == "getUpdates":
+            answer = await self._get_updates(call)
+        else:
+            answer = self._carry_out(call)
+        if injected == "timeout":  # carried out, but the answer is lost on the way back
+            call.answered, call.failure = False, injected
+            raise TimedOut() from httpx.ReadTimeout("timed out")
+        return answer
+
+    def _carry_out(self, call: Call) -> tuple[int, bytes]:
+        handler = getattr(self, f"_api_{call.method}", None)
         if handler is None:
-            self.unexpected.append(api_method)
-            raise UnexpectedCall(f"the fake Bot API was not taught {api_method}")
+            self.unexpected.append(call.method)
+            raise UnexpectedCall(f"the fake Bot API was not taught {call.method}")
         try:
             result = handler(call)
         except NotModified:
             call.ok = False
             return self._error(400, NOT_MODIFIED, None)
+        except _Refused as refusal:
+            call.ok = False
+            return self._error(400, f"Bad Request: {refusal}", None)
         except UnexpectedCall as problem:
             # Telegram would answer 400; the test fails at teardown through `unexpected`.
-            self.unexpected.append(f"{api_method}: {problem}")
+            self.unexpected.append(f"{call.method}: {problem}")
             call.ok = False
             return self._error(400, f"Bad Request: {problem}", None)
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -241,8 +279,13 @@ class FakeBotAPI(BaseRequest):
         description: str = "Bad Request: something",
         retry_after: int | None = None,
         times: int = 1,
+        kind: str | None = None,
     ) -> None:
-        self.failures.append(Failure(method, chat_id, status, description, retry_after, times))
+        """Answer matching calls with an error; with `kind`, time out after carrying the
+        call out ("timeout") or refuse the connection ("connection") instead."""
+        self.failures.append(
+            Failure(method, chat_id, status, description, retry_after, times, kind)
+        )
 
     def flood(self, chat_id: int | None = None, retry_after: int = 1, times: int = 1) -> None:
         """Answer 429 Too Many Requests to the next `times` sends."""
@@ -380,6 +423,10 @@ class FakeBotAPI(BaseRequest):
         return True
 
     def _api_answerCallbackQuery(self, call: Call) -> bool:
+        query_id = str(call.params["callback_query_id"])
+        if query_id in self._answered_queries:  # Telegram takes one answer per tap
+            raise _Refused("query is too old and response timeout expired or query ID is invalid")
+        self._answered_queries.add(query_id)
         return True
 
     def _api_setMyCommands(self, call: Call) -> bool:
@@ -399,6 +446,12 @@ class FakeBotAPI(BaseRequest):
         return {e["command"]: e["description"] for e in entries}
 
     def _api_deleteMyCommands(self, call: Call) -> bool:
+        return True
+
+    def _api_deleteWebhook(self, call: Call) -> bool:
+        return True
+
+    def _api_setWebhook(self, call: Call) -> bool:
         return True
 
     def _api_approveChatJoinRequest(self, call: Call) -> bool:

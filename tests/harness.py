@@ -15,6 +15,7 @@ from telegram import Update
 
 from bot.application import App, build_application
 from bot.config import Settings
+from bot.retries import Sleep
 from storage.database import Database
 from tests.fake_bot_api import Call, FakeBotAPI
 
@@ -117,13 +118,21 @@ class Harness:
     def close(self) -> None:
         logging.getLogger("handlers.core.errors").removeHandler(self._errors)
 
-    async def start(self) -> App:
+    def build(self, sleep: Sleep | None = None) -> App:
+        """The Application over the fake, not started (`start`, or bot.running.serve)."""
         app = build_application(
-            self.settings, request=self.api, clock=self.clock, sender_loop=False
+            self.settings,
+            request=self.api,
+            clock=self.clock,
+            sender_loop=False,
+            sleep=sleep or self._sleep,
         )
         sender = app.bot_data.services.outbox_sender  # type: ignore[union-attr]
-        sender.sleep = self._sleep
         sender.monotonic = lambda: self.clock().timestamp()
+        return app
+
+    async def start(self) -> App:
+        app = self.build()
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
@@ -165,7 +174,7 @@ class Harness:
         return await self.start()
 
     async def _sleep(self, seconds: float) -> None:
-        """The sender's waits (pacing, 429, back-off) pass on the fake clock at once."""
+        """The bot's waits (retries, the sender's pacing, 429) pass on the fake clock at once."""
         self.slept.append(seconds)
         self.clock.advance(seconds=seconds)
         await asyncio.sleep(0)
@@ -327,3 +336,7 @@ class Person:
         second = copy.deepcopy(first)
         second["callback_query"]["id"] = str(next(self.h._callback_ids))
         return await self.h.feed_all([first, second])
+
+    def tap_data_update(self, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The update of a tap with any data (for `feed_all`, many people at once)."""
+        return self.callback_update(data, message)

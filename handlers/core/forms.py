@@ -1,5 +1,6 @@
-"""What the coordinators' step-by-step forms share: the reply to input a step did not expect
-and the catch-alls every step ends with, so that nothing typed or tapped is ever dropped."""
+"""What the step-by-step forms share: the reply to input a step did not expect, the
+catch-alls every step ends with, so that nothing typed or tapped is ever dropped, and
+steps that survive a reply Telegram did not take (`resumable`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import callbacks
 from bot.context import Ctx
+from bot.retries import ReplyLost, is_transient
 
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
 
@@ -91,3 +101,38 @@ def chat_of(update: Update) -> int:
 async def say(update: Update, context: Ctx, text: str, markup: Any = None) -> None:
     """A new message in this chat (HTML, like every reply)."""
     await context.bot.send_message(chat_of(update), text, reply_markup=markup)
+
+
+Where = Callable[[Update, Ctx], Coroutine[Any, Any, object]]
+
+
+def resumable(conversation: ConversationHandler[Ctx], where: Where) -> ConversationHandler[Ctx]:
+    """A form whose steps survive a reply that does not get through.
+
+    PTB keeps a conversation's state when a step's callback raises; when that is
+    because Telegram was away after the step stored its answer, the form would stay a
+    step behind what was stored, and the next message would answer the wrong
+    question. Here such a step ends at `where(update, context)` — the step the stored
+    answers lead to — and the error handler tells the person that /start continues.
+    Other errors (bugs, refusals) are left to the error handler as they are.
+    """
+    handlers = [*conversation.entry_points]
+    for step_handlers in conversation.states.values():
+        handlers.extend(step_handlers)
+    for handler in handlers:
+        handler.callback = _resuming(handler.callback, where)
+    return conversation
+
+
+def _resuming(callback: Callback, where: Where) -> Callback:
+    async def step(update: Update, context: Ctx) -> object:
+        try:
+            return await callback(update, context)
+        except TelegramError as error:
+            if not is_transient(error):
+                raise
+            state = await where(update, context)
+            await context.application.process_error(update, ReplyLost(error))
+            return state
+
+    return step

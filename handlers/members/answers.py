@@ -214,10 +214,13 @@ async def confirmed(update: Update, context: Ctx) -> str | int:
         member,
         effective_role(member, member.telegram_user_id, services.settings.admin_ids),
     )
+    # What others must hear of the application goes first: if the applicant's own reply
+    # then does not get through, nothing but that reply is missing.
     if member.status == "active":
-        await welcome_active(context, member)
         await admit_to_community(context, member)
+        await welcome_active(context, member)
     else:
+        await approval.notify_staff(context, member)
         await say(
             update,
             context,
@@ -228,5 +231,4 @@ async def confirmed(update: Update, context: Ctx) -> str | int:
             ),
             menu.keyboard(context.t),
         )
-        await approval.notify_staff(context, member)
     return ConversationHandler.END

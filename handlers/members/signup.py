@@ -218,6 +218,20 @@ async def cancel(update: Update, context: Ctx) -> int:
     return ConversationHandler.END
 
 
+async def where_it_stands(update: Update, context: Ctx) -> str | int:
+    """After a step whose reply did not get through: the step the stored answers lead to."""
+    if profile_mode(context):  # the field's answer is stored, or /profile asks it again
+        form_data(context).pop("mode", None)
+        return ConversationHandler.END
+    member = await current_member(update, context)
+    if member is not None and member.status in ("pending", "active"):
+        return ConversationHandler.END
+    step = await first_missing(context, member)
+    if step == ORGANIZATION and form_data(context).get("new_organization"):
+        return SECTOR  # a new organization's name was given; its sector is next
+    return step
+
+
 async def busy(update: Update, context: Ctx) -> None:
     """A command that must not run in the middle of the form."""
     await say(update, context, context.t("You are in the middle of the form. Send /cancel first."))
@@ -285,7 +299,7 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
     with warnings.catch_warnings():
         # per_message=False is intended: the form follows the person, not one message.
         warnings.simplefilter("ignore")
-        return ConversationHandler(
+        form = ConversationHandler(
             entry_points=[
                 CommandHandler("start", begin, filters=private),
                 CallbackQueryHandler(
@@ -302,3 +316,4 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
             persistent=True,
             allow_reentry=False,
         )
+    return forms.resumable(form, where_it_stands)

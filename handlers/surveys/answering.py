@@ -61,7 +61,7 @@ async def _show(
     text, markup = question_message(context.t, survey, question, progress)
     query = update.callback_query
     if edit and query is not None and query.message is not None:
-        try:  # an unchanged question (a double tap) is fine: see bot/bots.py
+        try:  # an unchanged question (a double tap) is fine: see bot/retries.py
             await query.edit_message_text(text, reply_markup=markup)
             return
         except TelegramError:  # the message is gone or too old to edit: a new one instead

@@ -143,7 +143,7 @@ async def test_blocked_members_become_unreachable_and_are_not_retried(harness: H
     assert "Inalcanzables (bloquearon el bot): 1" in final.text
 
 
-async def test_network_errors_are_retried_then_failed_with_the_reason(harness: Harness) -> None:
+async def test_telegram_away_keeps_deliveries_pending_then_sends_them(harness: Harness) -> None:
     ids = await _cluster(harness)
     cora = await _coordinator(harness)
     await _compose_to_innovation(harness, cora)
@@ -155,10 +155,13 @@ async def test_network_errors_are_retried_then_failed_with_the_reason(harness: H
         r["member_id"]: (r["status"], r["last_error"])
         for r in await harness.db.fetchall("SELECT member_id, status, last_error FROM deliveries")
     }
-    assert rows[ids["ana"]] == ("sent", None)  # third try went through
-    assert rows[ids["beto"]][0] == "failed"
-    assert "Bad Gateway" in rows[ids["beto"]][1]
-    assert harness.slept.count(1.0) >= 2 and 2.0 in harness.slept  # back-off
+    assert rows[ids["ana"]] == ("sent", None)  # the request layer's third try went through
+    assert rows[ids["beto"]] == ("sent", None)  # after two pauses of the outbox, not failed
+    to_beto = [c for c in harness.api.of("sendMessage") if c.chat_id == 102]
+    assert [c.ok for c in to_beto] == [False] * 9 + [True]
+    assert [s for s in harness.slept if s >= 5] == [5.0, 10.0]  # the outbox's pauses
+    retries = [s for s in harness.slept if s < 5 and s not in (0.0,)]
+    assert any(0.4 <= s <= 0.6 for s in retries) and any(1.6 <= s <= 2.4 for s in retries)
 
 
 async def test_a_restart_mid_broadcast_sends_each_recipient_exactly_one_message(
