@@ -14,13 +14,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks
 from bot.auth import allowed, audience_axes, coordinator_scope
+from bot.charts import Bars
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.validation import whole_number
 from handlers.core import forms
 from handlers.surveys.steps import MESSAGE_MAX, button, may_manage
 from storage.repositories.surveys import exports as survey_exports
-from storage.repositories.surveys.results import Results
+from storage.repositories.surveys.results import QuestionResult, Results
 from storage.repositories.surveys.surveys import Survey
 
 
@@ -95,6 +96,35 @@ def _distribution(t: Translator, item: Any) -> list[tuple[str, int]]:
     return []
 
 
+NPS_COLORS = (
+    ("#cf222e",) * 7 + ("#8c959f",) * 2 + ("#1a7f37",) * 2
+)  # detractors, passives, promoters
+
+
+def chart_of(t: Translator, item: QuestionResult) -> Bars | None:
+    """A question's chart: its answers, with the mean or NPS under the title; None when it
+    has nothing to draw (free texts, or no answers yet)."""
+    pairs = _distribution(t, item)
+    if not pairs or not item.answered:
+        return None
+    question = item.question
+    headline = ""
+    if item.mean is not None:
+        headline = t.label("Mean: {mean}", mean=f"{item.mean:.2f}")
+    if item.nps is not None:
+        headline = t.label("NPS: {score}", score=f"{item.nps:+.0f}")
+    nps = question.kind == "nps"
+    return Bars(
+        title=f"{question.position}. {question.text}",
+        labels=[p[0] for p in pairs],
+        counts=[p[1] for p in pairs],
+        headline=headline,
+        people=item.answered,  # the same base as the text's percentages
+        colors=NPS_COLORS if nps else None,
+        legend=t.label("0–6 detractors · 7–8 passives · 9–10 promoters") if nps else "",
+    )
+
+
 async def results_command(update: Update, context: Ctx) -> None:
     """/results <number>: figures, one chart per question, and the exports."""
     if not await allowed(update, context, "coordinator"):
@@ -166,24 +196,14 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
     for text in results_text(_, results, context.services.settings.tz):
         await forms.say(update, context, text)
     for item in results.questions:
-        pairs = _distribution(_, item)
-        if not pairs or not item.answered:
+        bars = chart_of(_, item)
+        if bars is None:
             continue
-        note = ""
-        if item.mean is not None:
-            note = _.label("Mean: {mean}", mean=f"{item.mean:.2f}")
-        if item.nps is not None:
-            note += ("  ·  " if note else "") + _.label("NPS: {score}", score=f"{item.nps:+.0f}")
-        png = bar_chart(
-            f"{item.question.position}. {item.question.text}",
-            [p[0] for p in pairs],
-            [p[1] for p in pairs],
-            note,
-            people=item.answered,  # the same base as the text's percentages
-        )
         await context.bot.send_photo(
             forms.chat_of(update),
-            InputFile(png, filename=f"survey-{survey.id}-q{item.question.position}.png"),
+            InputFile(
+                bar_chart(bars), filename=f"survey-{survey.id}-q{item.question.position}.png"
+            ),
         )
     rows = [
         [
