@@ -13,13 +13,13 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
-from bot.auth import allowed, audience_axes, coordinator_scope
+from bot.auth import addresses, allowed, reads
 from bot.charts import Bars
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.validation import whole_number
 from handlers.core import forms
-from handlers.surveys.steps import MESSAGE_MAX, button, may_manage
+from handlers.surveys.steps import MESSAGE_MAX, button, may_see_results
 from storage.repositories.surveys import exports as survey_exports
 from storage.repositories.surveys.results import QuestionResult, Results
 from storage.repositories.surveys.surveys import Survey
@@ -140,18 +140,19 @@ async def results_command(update: Update, context: Ctx) -> None:
     if results is None:
         await forms.say(update, context, _("I could not find that survey."))
         return
-    if not await may_manage(update, context, results.survey):
+    if not await may_see_results(update, context, results.survey):
         return
     await send_results(update, context, results)
 
 
 async def _pick_survey(update: Update, context: Ctx) -> None:
-    """/results alone: the recent surveys this coordinator manages, one button each."""
+    """/results alone: the recent surveys whose results this coordinator may read, one button
+    each; never "no surveys" when there are some they may not open."""
     _ = context.t
-    scope = await coordinator_scope(context)
     rows = []
-    for survey in await context.services.repos.surveys.recent(30):
-        if scope and not await audience_axes(context, survey.audience) <= scope:
+    recent = await context.services.repos.surveys.recent(30)
+    for survey in recent:
+        if not await reads(context, survey.audience):
             continue
         status = _.label("open") if survey.status == "open" else _.label("closed")
         label = _.label(
@@ -160,6 +161,16 @@ async def _pick_survey(update: Update, context: Ctx) -> None:
         rows.append([button(label, "res", survey.id)])
         if len(rows) == 10:
             break
+    if not rows and recent:
+        await forms.say(
+            update,
+            context,
+            _(
+                "The latest surveys were for other axes: their own coordinators read their "
+                "results. /newsurvey creates one for yours."
+            ),
+        )
+        return
     if not rows:
         await forms.say(update, context, _("No surveys yet. /newsurvey creates one."))
         return
@@ -181,7 +192,7 @@ async def results_tapped(update: Update, context: Ctx) -> None:
     if results is None:
         await forms.wrong_input(update, context)
         return
-    if not await may_manage(update, context, results.survey):
+    if not await may_see_results(update, context, results.survey):
         return
     await query.answer()
     await send_results(update, context, results)
@@ -212,7 +223,7 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
         ],
         [button(_.label("📗 Excel (.xlsx)"), "xlsx", survey.id)],
     ]
-    if survey.status == "open":
+    if survey.status == "open" and await addresses(context, survey.audience):
         rows.append(
             [
                 button(_.label("🔔 Remind who has not finished"), "rem", survey.id),

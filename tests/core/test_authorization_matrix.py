@@ -156,12 +156,23 @@ async def test_a_coordinator_of_another_axis_is_refused_on_what_is_not_theirs(
     harness: Harness,
 ) -> None:
     """Talent's coordinator, on an Innovation event, a survey for everyone and someone else's
-    announcement: every acting button is refused with the axis message and changes nothing."""
+    announcement: every acting button is refused with the axis message and changes nothing.
+    She reads the results of the survey for everyone (and exports them), like every survey of
+    the whole cluster, but does not remind or close it."""
     ids = await _setup(harness)
     sara = harness.person(user_id=7004, first_name="Sara")
     await sara.send("/help")
-    scoped = [d for d, _needed in _buttons(ids) if d.startswith(("ev:1:", "sa:", "bl:x", "bl:csv"))]
-    assert len(scoped) > 20
+    reading = ("sa:res:1", "sa:csv:1", "sa:wide:1", "sa:xlsx:1")
+    for data in reading:
+        replies = await sara.tap_data(data)
+        assert not any(a.startswith("⛔") for a in replies.alerts), (data, replies.alerts)
+        assert replies.messages, data
+    scoped = [
+        d
+        for d, _needed in _buttons(ids)
+        if d.startswith(("ev:1:", "sa:", "bl:x", "bl:csv")) and d not in reading
+    ]
+    assert len(scoped) > 16
     for data in scoped:
         before = await _snapshot(harness)
         replies = await sara.tap_data(data)
