@@ -398,3 +398,23 @@ async def test_someone_signing_up_who_pauses_gets_a_menu_without_members_feature
     await ana.send("/start")
     replies = await ana.send("/cancel")
     assert replies.last.keyboard_labels == ["🔒 Privacidad", "❓ Ayuda", "🌐 Idioma"]
+
+
+async def test_choosing_from_a_search_retires_the_list_and_other_searches(
+    harness: Harness,
+) -> None:
+    ana = harness.person(first_name="Ana", last_name="López")
+    await ana.send("/start")
+    await ana.tap("✓ Español")
+    await ana.tap("✅ Acepto")
+    await ana.tap("✅ Ana López")
+    await ana.tap("▶️")  # the list's second page, in the same message
+    await ana.send("nissan")
+    await ana.send("conti")
+    replies = await ana.tap("Continental")
+    assert "¿Cuál es tu puesto?" in replies.text
+    live = [m for m in ana.inbox() if m.get("reply_markup", {}).get("inline_keyboard")]
+    assert live == []  # the list and both searches' results lost their buttons
+    texts = [m.get("text", "") for m in ana.inbox()]
+    assert any(t.startswith("🏢 ¿En qué organización trabajas?") for t in texts)  # kept, inert
+    assert "🏢 Organización: Continental" in texts
