@@ -235,7 +235,7 @@ async def _queue(
             _(
                 "🕒 Broadcast #{number} is scheduled for {when}. Its audience is counted when it "
                 "goes out. /broadcasts shows it and lets you cancel it.",
-                number=broadcast_id,
+                number=figures.number,
                 when=when,
             ),
             reply_markup=menu.keyboard(_),
