@@ -110,16 +110,51 @@ async def audience_axes(context: Ctx, audience: Audience) -> set[int]:
     return {-1}
 
 
+async def _outside_scope(context: Ctx, audience: Audience) -> int | None:
+    """An axis of the audience the caller does not coordinate (-1: the whole cluster), or None
+    when they coordinate all of it (and always for admins and unlimited coordinators)."""
+    scope = await coordinator_scope(context)
+    if not scope:
+        return None
+    return next((a for a in sorted(await audience_axes(context, audience)) if a not in scope), None)
+
+
 async def may_address(update: Update, context: Ctx, audience: Audience) -> bool:
     """Coordinators may address (or manage what addresses) this audience now; otherwise they
     are told why. Coordinators limited to some axes keep to audiences inside them."""
     if not await allowed(update, context, "coordinator"):
         return False
+    axis = await _outside_scope(context, audience)
+    if axis is None:
+        return True
+    await refuse(update, context, "coordinator", axis)
+    return False
+
+
+async def addresses(context: Ctx, audience: Audience) -> bool:
+    """`may_address` without a word to the caller: whether to offer them an action at all."""
+    return at_least(context.role, "coordinator") and await _outside_scope(context, audience) is None
+
+
+async def reads(context: Ctx, audience: Audience) -> bool:
+    """Whether the caller may read what was asked of this audience (a survey's results and
+    exports). Admins and unlimited coordinators read everything; a coordinator limited to some
+    axes reads what was asked of the whole cluster (everyone, organizations, sectors, several
+    axes' groups or events) and of any of their axes, not what only other axes were asked."""
+    if not at_least(context.role, "coordinator"):
+        return False
     scope = await coordinator_scope(context)
     if not scope:
         return True
-    for axis in await audience_axes(context, audience):
-        if axis not in scope:
-            await refuse(update, context, "coordinator", axis)
-            return False
-    return True
+    axes = await audience_axes(context, audience)
+    return -1 in axes or bool(axes & scope)
+
+
+async def may_read(update: Update, context: Ctx, audience: Audience) -> bool:
+    """`reads`, checked at the moment of the action; otherwise the caller is told why."""
+    if not await allowed(update, context, "coordinator"):
+        return False
+    if await reads(context, audience):
+        return True
+    await refuse(update, context, "coordinator", min(await audience_axes(context, audience)))
+    return False

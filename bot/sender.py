@@ -404,13 +404,13 @@ def report_text(t: Translator, figures: Figures, *, final: bool) -> str:
             "📣 <b>Broadcast #{number} finished</b>: {count} recipient.",
             "📣 <b>Broadcast #{number} finished</b>: {count} recipients.",
             figures.recipients,
-            number=figures.broadcast_id,
+            number=figures.number,
         )
     else:
         head = t._n(
             "📣 <b>Broadcast #{number} is being sent</b> to {count} recipient…",
             "📣 <b>Broadcast #{number} is being sent</b> to {count} recipients…",
             figures.recipients,
-            number=figures.broadcast_id,
+            number=figures.number,
         )
     return f"{head}\n\n{counts}"

@@ -65,15 +65,17 @@ from handlers.surveys import invitations as survey_invitations
 from handlers.surveys import manage as survey_manage
 from handlers.surveys import results as survey_results
 
-# The main menu under the text box, in display order. The features own the callbacks;
-# the menu (in core, below every feature) is given them here.
+# The main menu under the text box, in display order, and whom each item is for (members'
+# features for members; a pending applicant gets their profile, privacy, help and language).
+# The features own the callbacks; the menu (in core, below every feature) is given them here.
 MENU = (
-    menu.MenuItem(N_("📅 Events"), event_lists.list_events),
-    menu.MenuItem(N_("📝 Surveys"), survey_invitations.my_surveys),
-    menu.MenuItem(N_("👥 Working groups"), groups.list_groups),
-    menu.MenuItem(N_("👤 My profile"), profile.profile),
-    menu.MenuItem(N_("❓ Help"), common.help_command),
-    menu.MenuItem(N_("🌐 Language"), language.ask_language),
+    menu.MenuItem(N_("📅 Events"), event_lists.list_events, menu.MEMBERS),
+    menu.MenuItem(N_("📝 Surveys"), survey_invitations.my_surveys, menu.MEMBERS),
+    menu.MenuItem(N_("👥 Working groups"), groups.list_groups, menu.MEMBERS),
+    menu.MenuItem(N_("👤 My profile"), profile.profile, menu.SIGNED_UP),
+    menu.MenuItem(N_("🔒 Privacy"), privacy.privacy, menu.EVERYONE - menu.MEMBERS),
+    menu.MenuItem(N_("❓ Help"), common.help_command, menu.EVERYONE),
+    menu.MenuItem(N_("🌐 Language"), language.ask_language, menu.EVERYONE),
 )
 
 

@@ -225,6 +225,8 @@ async def _queue(
     if query is not None:
         await query.answer()
         await query.edit_message_reply_markup(None)
+    figures = await services.repos.outbox.figures(broadcast_id)
+    assert figures is not None
     if scheduled_for is not None:
         when = show(scheduled_for, tz=services.settings.tz, language=_.language)
         await context.bot.send_message(
@@ -232,7 +234,7 @@ async def _queue(
             _(
                 "🕒 Broadcast #{number} is scheduled for {when}. Its audience is counted when it "
                 "goes out. /broadcasts shows it and lets you cancel it.",
-                number=broadcast_id,
+                number=figures.number,
                 when=when,
             ),
             reply_markup=menu.keyboard(_),
@@ -241,8 +243,6 @@ async def _queue(
         return ConversationHandler.END
     from bot.sender import report_text
 
-    figures = await services.repos.outbox.figures(broadcast_id)
-    assert figures is not None
     status = await context.bot.send_message(chat_id, report_text(_, figures, final=False))
     await services.repos.outbox.set_report_message(broadcast_id, status.message_id)
     services.outbox_sender.wake()

@@ -21,6 +21,7 @@ from bot.context import Ctx
 from bot.when import show_short
 from handlers.core import confirm
 from handlers.core.forms import chat_of
+from storage.repositories.broadcasts.outbox import Figures
 
 LIST_PAGE = 5
 
@@ -30,23 +31,29 @@ def _strip(text: str, limit: int = 70) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
-async def _managed(update: Update, context: Ctx) -> int | None:
+async def _managed(update: Update, context: Ctx) -> Figures | None:
     """The broadcast a list button names, when it still exists and this person may manage it:
-    unscoped coordinators and admins manage every broadcast, scoped ones their own."""
+    unscoped coordinators and admins manage every broadcast, scoped ones their own.
+
+    Buttons name an announcement by its number (`bl:nx:3`); buttons sent before announcements
+    had their own numbers name its outbox id (`bl:x:57`) and still work."""
     query = update.callback_query
     assert query is not None and query.data is not None
     if not await allowed(update, context, "coordinator"):
         return None
-    broadcast_id = int(query.data.split(":")[2])
-    figures = await context.services.repos.outbox.figures(broadcast_id)
-    if figures is None:
+    _prefix, action, value = query.data.split(":")
+    outbox = context.services.repos.outbox
+    by_number = action in ("nx", "ncsv")
+    broadcast_id = await outbox.announcement_id(int(value)) if by_number else int(value)
+    figures = await outbox.figures(broadcast_id) if broadcast_id is not None else None
+    if figures is None or figures.kind != "announcement":
         await query.answer(
             context.t.label("This button has expired. Please start again."), show_alert=True
         )
         return None
     created_by = figures.created_by
     if not await coordinator_scope(context) or (context.member and context.member.id == created_by):
-        return broadcast_id
+        return figures
     await refuse(update, context, "coordinator", -1)
     return None
 
@@ -80,8 +87,8 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
             rows.append(
                 [
                     InlineKeyboardButton(
-                        _.label("✖ Cancel #{number}", number=f.broadcast_id),
-                        callback_data=callbacks.pack("bl", "x", f.broadcast_id),
+                        _.label("✖ Cancel #{number}", number=f.number),
+                        callback_data=callbacks.pack("bl", "nx", f.number),
                     )
                 ]
             )
@@ -100,8 +107,8 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
                 rows.append(
                     [
                         InlineKeyboardButton(
-                            _.label("📄 Not delivered #{number} (CSV)", number=f.broadcast_id),
-                            callback_data=callbacks.pack("bl", "csv", f.broadcast_id),
+                            _.label("📄 Not delivered #{number} (CSV)", number=f.number),
+                            callback_data=callbacks.pack("bl", "ncsv", f.number),
                         )
                     ]
                 )
@@ -109,7 +116,7 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
         blocks.append(
             _(
                 "<b>#{number}</b> · {when}\n{state}\n<i>{excerpt}</i>",
-                number=f.broadcast_id,
+                number=f.number,
                 when=when,
                 state=state,
                 excerpt=_strip(f.text),
@@ -141,9 +148,10 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
 
 async def problems_csv(update: Update, context: Ctx) -> None:
     """The deliveries that did not arrive, as CSV: name, organization, status, reason."""
-    broadcast_id = await _managed(update, context)
-    if broadcast_id is None:
+    figures = await _managed(update, context)
+    if figures is None:
         return
+    broadcast_id = figures.broadcast_id
     assert update.callback_query is not None
     await update.callback_query.answer()
     _ = context.t
@@ -155,8 +163,8 @@ async def problems_csv(update: Update, context: Ctx) -> None:
     data = buffer.getvalue().encode("utf-8-sig")
     await context.bot.send_document(
         chat_of(update),
-        InputFile(io.BytesIO(data), filename=f"broadcast-{broadcast_id}-not-delivered.csv"),
-        caption=_("Broadcast #{number}: deliveries that did not arrive.", number=broadcast_id),
+        InputFile(io.BytesIO(data), filename=f"broadcast-{figures.number}-not-delivered.csv"),
+        caption=_("Broadcast #{number}: deliveries that did not arrive.", number=figures.number),
     )
 
 
@@ -164,9 +172,10 @@ async def cancel_scheduled(update: Update, context: Ctx) -> None:
     """✖ Cancel #n on the list: a scheduled broadcast that has not gone out yet never will."""
     query = update.callback_query
     assert query is not None
-    broadcast_id = await _managed(update, context)
-    if broadcast_id is None:
+    figures = await _managed(update, context)
+    if figures is None:
         return
+    broadcast_id = figures.broadcast_id
     outbox = context.services.repos.outbox
     _ = context.t
     now = context.now()
@@ -187,7 +196,7 @@ async def cancel_scheduled(update: Update, context: Ctx) -> None:
     await query.edit_message_reply_markup(None)  # the list's cancel buttons are stale now
     await context.bot.send_message(
         chat_of(update),
-        _("✖ Broadcast #{number} is cancelled; nobody will get it.", number=broadcast_id),
+        _("✖ Broadcast #{number} is cancelled; nobody will get it.", number=figures.number),
     )
 
 
@@ -196,6 +205,6 @@ def handlers() -> list[BaseHandler[Update, Ctx, None]]:
     return [
         CommandHandler("broadcasts", list_broadcasts, filters=private),
         CallbackQueryHandler(list_broadcasts, callbacks.pattern("bl", "p", r"(\d+)")),
-        CallbackQueryHandler(problems_csv, callbacks.pattern("bl", "csv", r"(\d+)")),
-        CallbackQueryHandler(cancel_scheduled, callbacks.pattern("bl", "x", r"(\d+)")),
+        CallbackQueryHandler(problems_csv, callbacks.pattern("bl", "(ncsv|csv)", r"(\d+)")),
+        CallbackQueryHandler(cancel_scheduled, callbacks.pattern("bl", "(nx|x)", r"(\d+)")),
     ]

@@ -12,6 +12,8 @@ from bot.i18n import N_
 from bot.roles import Role
 from handlers.core import menu
 
+_VISITED = "visited"  # in the person's user data
+
 _SECTIONS: tuple[tuple[Role, str], ...] = (
     ("stranger", N_("<b>What I can do for you</b>")),
     ("coordinator", N_("<b>For coordinators</b>")),
@@ -36,8 +38,17 @@ async def start(update: Update, context: Ctx) -> None:
     _ = context.t
     user = update.effective_user
     name = user.first_name if user else ""
-    if context.member is not None and context.member.is_active:
-        text = _("👋 Welcome back, {name}!", name=context.member.full_name or name)
+    member = context.member
+    if member is not None and member.is_active and visited_before(context):
+        text = _("👋 Welcome back, {name}!", name=member.full_name or name)
+    elif member is not None and member.is_active:
+        text = _(
+            "👋 Hi, {name}! I am the bot of CLIA, the Cluster of Industrialists of "
+            "Aguascalientes, and you are already a member.\n\nHere you hear about events "
+            "and working-group meetings of your axes, answer them with one tap and take "
+            "quick surveys.",
+            name=member.full_name or name,
+        )
     elif context.role == "applicant":
         text = _(
             "⏳ Hi, {name}! Your application is being reviewed by a coordinator; "
@@ -53,7 +64,23 @@ async def start(update: Update, context: Ctx) -> None:
             name=name,
         )
     text += "\n\n" + _("Use the buttons below, or /help to see everything I can do.")
-    await context.bot.send_message(_chat_id(update), text, reply_markup=menu.keyboard(_))
+    remember_visit(context)
+    await context.bot.send_message(
+        _chat_id(update), text, reply_markup=menu.keyboard(_, context.role)
+    )
+
+
+def visited_before(context: Ctx) -> bool:
+    """Whether this person has been here before: greeted by /start, or through the sign-up
+    form. Kept in their user data (persisted with the bot's state, in SQLite); members seeded
+    into the database (the sandbox's demo people) have none until their first visit."""
+    return bool(context.user_data and context.user_data.get(_VISITED))
+
+
+def remember_visit(context: Ctx) -> None:
+    """From now on this person is greeted as someone who has been here before."""
+    if context.user_data is not None:
+        context.user_data[_VISITED] = True
 
 
 async def help_command(update: Update, context: Ctx) -> None:
@@ -67,7 +94,7 @@ async def help_command(update: Update, context: Ctx) -> None:
             blocks.append(_(title) + "\n" + "\n".join(lines))
     blocks.append(_("Tip: the buttons under the text box do the most common things."))
     await context.bot.send_message(
-        _chat_id(update), "\n\n".join(blocks), reply_markup=menu.keyboard(_)
+        _chat_id(update), "\n\n".join(blocks), reply_markup=menu.keyboard(_, context.role)
     )
 
 
@@ -77,7 +104,7 @@ async def cancel(update: Update, context: Ctx) -> None:
     await context.bot.send_message(
         _chat_id(update),
         _("There is nothing to cancel right now. Here is the main menu."),
-        reply_markup=menu.keyboard(_),
+        reply_markup=menu.keyboard(_, context.role),
     )
 
 
@@ -89,7 +116,7 @@ async def unknown_command(update: Update, context: Ctx) -> None:
     await context.bot.send_message(
         _chat_id(update),
         _("I don't know the command {command}. Send /help to see what I can do.", command=command),
-        reply_markup=menu.keyboard(_),
+        reply_markup=menu.keyboard(_, context.role),
     )
 
 
@@ -106,7 +133,7 @@ async def not_understood(update: Update, context: Ctx) -> None:
     await context.bot.send_message(
         _chat_id(update),
         _("I didn't understand that. Please use the buttons below or send /help."),
-        reply_markup=menu.keyboard(_),
+        reply_markup=menu.keyboard(_, context.role),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
@@ -98,9 +98,9 @@ def chat_of(update: Update) -> int:
     return update.effective_chat.id
 
 
-async def say(update: Update, context: Ctx, text: str, markup: Any = None) -> None:
+async def say(update: Update, context: Ctx, text: str, markup: Any = None) -> Message:
     """A new message in this chat (HTML, like every reply)."""
-    await context.bot.send_message(chat_of(update), text, reply_markup=markup)
+    return await context.bot.send_message(chat_of(update), text, reply_markup=markup)
 
 
 Where = Callable[[Update, Ctx], Coroutine[Any, Any, object]]

@@ -55,7 +55,9 @@ async def choose_language(update: Update, context: Ctx) -> None:
     await query.edit_message_text(_("✅ I will talk to you in English from now on."))
     if chat_id is not None:
         await context.bot.send_message(
-            chat_id, _("Here is the main menu in your language."), reply_markup=menu.keyboard(_)
+            chat_id,
+            _("Here is the main menu in your language."),
+            reply_markup=menu.keyboard(_, context.role),
         )
         await set_personal_menu(context.bot, services.i18n, chat_id, language, context.role)
 

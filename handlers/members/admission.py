@@ -10,6 +10,7 @@ import logging
 from telegram.error import TelegramError
 
 from bot.context import Ctx
+from bot.roles import effective_role
 from handlers.core import menu
 from storage.models import Member
 
@@ -17,8 +18,11 @@ log = logging.getLogger(__name__)
 
 
 async def welcome_active(context: Ctx, member: Member) -> None:
-    """Tell a new active member they are in, in their language, with the main menu."""
-    t = context.services.i18n.get(context.services.i18n.resolve(member.language, None))
+    """Tell a new active member they are in, in their language, with the members' menu (it
+    replaces an applicant's)."""
+    services = context.services
+    t = services.i18n.get(services.i18n.resolve(member.language, None))
+    role = effective_role(member, member.telegram_user_id, services.settings.admin_ids)
     assert member.chat_id is not None
     await context.bot.send_message(
         member.chat_id,
@@ -27,7 +31,7 @@ async def welcome_active(context: Ctx, member: Member) -> None:
             "and surveys of your axes here. Use the buttons below to get around.",
             name=member.full_name or "",
         ),
-        reply_markup=menu.keyboard(t),
+        reply_markup=menu.keyboard(t, role),
     )
 
 

@@ -14,7 +14,7 @@ from bot import validation
 from bot.context import Ctx
 from bot.privacy import PRIVACY_VERSION
 from bot.roles import effective_role
-from handlers.core import menu
+from handlers.core import common, menu
 from handlers.core.forms import chat_of, say
 from handlers.members import approval
 from handlers.members.admission import admit_to_community, welcome_active
@@ -117,7 +117,9 @@ async def shared_contact(update: Update, context: Ctx) -> str | int:
 
 def _after_phone_keyboard(context: Ctx) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
     """The phone buttons go; in a profile edit the main menu comes back in their place."""
-    return menu.keyboard(context.t) if profile_mode(context) else ReplyKeyboardRemove()
+    return (
+        menu.keyboard(context.t, context.role) if profile_mode(context) else ReplyKeyboardRemove()
+    )
 
 
 async def skipped_phone(update: Update, context: Ctx) -> str | int:
@@ -138,7 +140,10 @@ async def removed_phone(update: Update, context: Ctx) -> str | int:
         return await skipped_phone(update, context)
     form_data(context)["phone_done"] = True
     await say(
-        update, context, context.t("🗑 Your phone number is deleted."), menu.keyboard(context.t)
+        update,
+        context,
+        context.t("🗑 Your phone number is deleted."),
+        menu.keyboard(context.t, context.role),
     )
     return await store(update, context, "phone", None)
 
@@ -210,6 +215,7 @@ async def confirmed(update: Update, context: Ctx) -> str | int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     form_data(context).clear()
+    common.remember_visit(context)  # the next /start says "welcome back"
     context.member, context.role = (
         member,
         effective_role(member, member.telegram_user_id, services.settings.admin_ids),
@@ -225,10 +231,12 @@ async def confirmed(update: Update, context: Ctx) -> str | int:
             update,
             context,
             context.t(
-                "✅ Thank you, {name}! A coordinator will review your application; "
-                "I will let you know here.",
+                "✅ Thank you, {name}! A coordinator will review your application and I will "
+                "let you know here; then events, surveys and working groups open for you. "
+                "Until then, the buttons below show your profile, the privacy notice, help "
+                "and the language.",
                 name=member.full_name,
             ),
-            menu.keyboard(context.t),
+            menu.keyboard(context.t, context.role),
         )
     return ConversationHandler.END

@@ -20,7 +20,14 @@ from bot.privacy import PRIVACY_VERSION
 from handlers.core.forms import say
 from handlers.core.language import LANGUAGE_NAMES
 from handlers.members import profile
-from handlers.members.form_base import button, current_member, form_data, profile_mode
+from handlers.members.form_base import (
+    button,
+    current_member,
+    form_data,
+    offered,
+    profile_mode,
+    retire_offers,
+)
 from handlers.members.steps import (
     AXES,
     EMAIL,
@@ -91,7 +98,8 @@ async def ask_name(update: Update, context: Ctx) -> None:
 
 async def ask_organization(update: Update, context: Ctx, page: int = 0) -> None:
     _ = context.t
-    await say(
+    await retire_offers(update, context)  # a list asked again replaces the earlier ones
+    message = await say(
         update,
         context,
         _(
@@ -100,6 +108,7 @@ async def ask_organization(update: Update, context: Ctx, page: int = 0) -> None:
         ),
         await organization_keyboard(context, page),
     )
+    offered(context, message)
 
 
 async def organization_keyboard(context: Ctx, page: int) -> InlineKeyboardMarkup:
@@ -282,6 +291,7 @@ async def apply_invitation(update: Update, context: Ctx, member: Member) -> Memb
     await context.services.repos.members.set_field(
         member.id, "organization_id", invitation.organization_id, context.now()
     )
+    await retire_offers(update, context)  # the list, if it was shown, is answered
     await say(
         update,
         context,

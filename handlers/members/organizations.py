@@ -14,7 +14,14 @@ from bot.context import Ctx
 from bot.labels import SECTOR_NAMES, sector_name
 from handlers.core.forms import say
 from handlers.members.asking import ask_new_organization, ask_sector, organization_keyboard, store
-from handlers.members.form_base import button, current_member, form_data, reject
+from handlers.members.form_base import (
+    button,
+    current_member,
+    form_data,
+    offered,
+    reject,
+    retire_offers,
+)
 from handlers.members.steps import NEW_ORGANIZATION, ORGANIZATION, SECTOR
 
 
@@ -31,6 +38,7 @@ async def chose_organization(update: Update, context: Ctx) -> str | int:
         return ORGANIZATION
     await query.answer()
     await query.edit_message_text(context.t("🏢 Organization: {name}", name=organization.name))
+    await retire_offers(update, context)  # the list, and the other searches' results
     return await store(update, context, "organization_id", organization.id)
 
 
@@ -48,6 +56,8 @@ async def other_organization(update: Update, context: Ctx) -> str:
     query = update.callback_query
     assert query is not None
     await query.answer()
+    await retire_offers(update, context)
+    await query.edit_message_reply_markup(None)
     await ask_new_organization(update, context)
     return NEW_ORGANIZATION
 
@@ -72,7 +82,7 @@ async def searched_organization(update: Update, context: Ctx) -> str:
         if matches
         else _("I found no organization called “{text}”. Add it as a new one?", text=value)
     )
-    await say(update, context, text, InlineKeyboardMarkup(rows))
+    offered(context, await say(update, context, text, InlineKeyboardMarkup(rows)))
     return ORGANIZATION
 
 
@@ -81,6 +91,8 @@ async def add_typed_organization(update: Update, context: Ctx) -> str:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
+    await retire_offers(update, context)
+    await query.edit_message_reply_markup(None)
     typed = form_data(context).get("typed_organizations") or []
     index = (
         validation.whole_number(query.data.split(":")[-1]) if query.data.count(":") == 2 else None

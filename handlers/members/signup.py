@@ -214,7 +214,7 @@ async def cancel(update: Update, context: Ctx) -> int:
         else _("Sign-up paused. What you answered is kept: send /start to continue.")
     )
     form_data(context).pop("mode", None)
-    await say(update, context, text, menu.keyboard(_))
+    await say(update, context, text, menu.keyboard(_, context.role))
     return ConversationHandler.END
 
 

@@ -10,6 +10,7 @@ live in questions.py; the invitation and its refusals in invitations.py.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from telegram import Update
@@ -66,7 +67,25 @@ async def _show(
             return
         except TelegramError:  # the message is gone or too old to edit: a new one instead
             pass
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    message = await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    if context.user_data is not None:
+        context.user_data.setdefault(_SHOWN, {})[str(survey.id)] = message.message_id
+
+
+_SHOWN = "sv_shown"  # in the member's user data: survey id → the message showing its question
+
+
+async def _retire_shown(update: Update, context: Ctx, survey: Survey) -> None:
+    """A question answered by typing: its message keeps its text and loses its buttons (Back,
+    Skip), like a question answered with a tap."""
+    shown = context.user_data.get(_SHOWN, {}) if context.user_data is not None else {}
+    message_id = shown.pop(str(survey.id), None)
+    if message_id is None or update.effective_chat is None:
+        return
+    with contextlib.suppress(TelegramError):  # deleted by the member, or too old to edit
+        await context.bot.edit_message_reply_markup(
+            update.effective_chat.id, message_id, reply_markup=None
+        )
 
 
 async def begin(update: Update, context: Ctx, survey: Survey) -> None:
@@ -272,6 +291,7 @@ async def typed(update: Update, context: Ctx) -> None:
         if isinstance(value, _Refusal):
             await message.reply_text(value.text)
             return
+        await _retire_shown(update, context, survey)
         await _advance(update, context, survey, progress, question, [value], edit=False)
         return
     await common.not_understood(update, context)

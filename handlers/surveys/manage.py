@@ -17,7 +17,7 @@ from bot.context import Ctx
 from bot.when import WhenProblem, parse_local, show
 from handlers.core import confirm, forms
 from handlers.surveys.results import send_export
-from handlers.surveys.steps import REMIND_AT, button, draft_of, may_manage
+from handlers.surveys.steps import REMIND_AT, button, draft_of, may_manage, may_see_results
 from storage.audience import Audience
 
 
@@ -35,12 +35,14 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
             context.t.label("This button has expired. Please start again."), show_alert=True
         )
         return None
-    if not await may_manage(update, context, survey):
+    exports = ("csv", "wide", "xlsx")  # reading; reminding and closing are managing
+    may = may_see_results if action in exports else may_manage
+    if not await may(update, context, survey):
         return None
     _ = context.t
     now = context.now()
     member_id = context.member.id if context.member else None
-    if action in ("csv", "wide", "xlsx"):
+    if action in exports:
         await query.answer()
         await send_export(update, context, survey, action)
         return None

@@ -13,14 +13,15 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks
-from bot.auth import allowed, audience_axes, coordinator_scope
+from bot.auth import addresses, allowed, reads
+from bot.charts import Bars
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.validation import whole_number
 from handlers.core import forms
-from handlers.surveys.steps import MESSAGE_MAX, button, may_manage
+from handlers.surveys.steps import MESSAGE_MAX, button, may_see_results
 from storage.repositories.surveys import exports as survey_exports
-from storage.repositories.surveys.results import Results
+from storage.repositories.surveys.results import QuestionResult, Results
 from storage.repositories.surveys.surveys import Survey
 
 
@@ -95,6 +96,35 @@ def _distribution(t: Translator, item: Any) -> list[tuple[str, int]]:
     return []
 
 
+NPS_COLORS = (
+    ("#cf222e",) * 7 + ("#8c959f",) * 2 + ("#1a7f37",) * 2
+)  # detractors, passives, promoters
+
+
+def chart_of(t: Translator, item: QuestionResult) -> Bars | None:
+    """A question's chart: its answers, with the mean or NPS under the title; None when it
+    has nothing to draw (free texts, or no answers yet)."""
+    pairs = _distribution(t, item)
+    if not pairs or not item.answered:
+        return None
+    question = item.question
+    headline = ""
+    if item.mean is not None:
+        headline = t.label("Mean: {mean}", mean=f"{item.mean:.2f}")
+    if item.nps is not None:
+        headline = t.label("NPS: {score}", score=f"{item.nps:+.0f}")
+    nps = question.kind == "nps"
+    return Bars(
+        title=f"{question.position}. {question.text}",
+        labels=[p[0] for p in pairs],
+        counts=[p[1] for p in pairs],
+        headline=headline,
+        people=item.answered,  # the same base as the text's percentages
+        colors=NPS_COLORS if nps else None,
+        legend=t.label("0–6 detractors · 7–8 passives · 9–10 promoters") if nps else "",
+    )
+
+
 async def results_command(update: Update, context: Ctx) -> None:
     """/results <number>: figures, one chart per question, and the exports."""
     if not await allowed(update, context, "coordinator"):
@@ -110,18 +140,19 @@ async def results_command(update: Update, context: Ctx) -> None:
     if results is None:
         await forms.say(update, context, _("I could not find that survey."))
         return
-    if not await may_manage(update, context, results.survey):
+    if not await may_see_results(update, context, results.survey):
         return
     await send_results(update, context, results)
 
 
 async def _pick_survey(update: Update, context: Ctx) -> None:
-    """/results alone: the recent surveys this coordinator manages, one button each."""
+    """/results alone: the recent surveys whose results this coordinator may read, one button
+    each; never "no surveys" when there are some they may not open."""
     _ = context.t
-    scope = await coordinator_scope(context)
     rows = []
-    for survey in await context.services.repos.surveys.recent(30):
-        if scope and not await audience_axes(context, survey.audience) <= scope:
+    recent = await context.services.repos.surveys.recent(30)
+    for survey in recent:
+        if not await reads(context, survey.audience):
             continue
         status = _.label("open") if survey.status == "open" else _.label("closed")
         label = _.label(
@@ -130,6 +161,16 @@ async def _pick_survey(update: Update, context: Ctx) -> None:
         rows.append([button(label, "res", survey.id)])
         if len(rows) == 10:
             break
+    if not rows and recent:
+        await forms.say(
+            update,
+            context,
+            _(
+                "The latest surveys were for other axes: their own coordinators read their "
+                "results. /newsurvey creates one for yours."
+            ),
+        )
+        return
     if not rows:
         await forms.say(update, context, _("No surveys yet. /newsurvey creates one."))
         return
@@ -151,7 +192,7 @@ async def results_tapped(update: Update, context: Ctx) -> None:
     if results is None:
         await forms.wrong_input(update, context)
         return
-    if not await may_manage(update, context, results.survey):
+    if not await may_see_results(update, context, results.survey):
         return
     await query.answer()
     await send_results(update, context, results)
@@ -166,24 +207,14 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
     for text in results_text(_, results, context.services.settings.tz):
         await forms.say(update, context, text)
     for item in results.questions:
-        pairs = _distribution(_, item)
-        if not pairs or not item.answered:
+        bars = chart_of(_, item)
+        if bars is None:
             continue
-        note = ""
-        if item.mean is not None:
-            note = _.label("Mean: {mean}", mean=f"{item.mean:.2f}")
-        if item.nps is not None:
-            note += ("  ·  " if note else "") + _.label("NPS: {score}", score=f"{item.nps:+.0f}")
-        png = bar_chart(
-            f"{item.question.position}. {item.question.text}",
-            [p[0] for p in pairs],
-            [p[1] for p in pairs],
-            note,
-            people=item.answered,  # the same base as the text's percentages
-        )
         await context.bot.send_photo(
             forms.chat_of(update),
-            InputFile(png, filename=f"survey-{survey.id}-q{item.question.position}.png"),
+            InputFile(
+                bar_chart(bars), filename=f"survey-{survey.id}-q{item.question.position}.png"
+            ),
         )
     rows = [
         [
@@ -192,7 +223,7 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
         ],
         [button(_.label("📗 Excel (.xlsx)"), "xlsx", survey.id)],
     ]
-    if survey.status == "open":
+    if survey.status == "open" and await addresses(context, survey.audience):
         rows.append(
             [
                 button(_.label("🔔 Remind who has not finished"), "rem", survey.id),

@@ -3,7 +3,8 @@
 The names of the form's steps (persistence stores them with each coordinator's place in the
 form: they must never change), the draft in the coordinator's user data, the form's buttons
 (`sa:…`), the kinds of question and their names, the step each question starts with (its
-kind, which the other steps return to), and who may manage a launched survey.
+kind, which the other steps return to), who may manage a launched survey and who may read
+its results.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import callbacks
-from bot.auth import may_address
+from bot.auth import may_address, may_read
 from bot.context import Ctx
 from bot.i18n import Translator
 from handlers.core import forms
@@ -91,5 +92,13 @@ async def ask_kind(update: Update, context: Ctx) -> str:
 
 
 async def may_manage(update: Update, context: Ctx, survey: Survey) -> bool:
-    """Coordinators limited to some axes manage the surveys whose audience lies in them."""
+    """Coordinators limited to some axes manage (remind, close) the surveys whose audience
+    lies in them."""
     return await may_address(update, context, survey.audience)
+
+
+async def may_see_results(update: Update, context: Ctx, survey: Survey) -> bool:
+    """The one rule for reading a survey's results, in /results, its list and its exports:
+    coordinators limited to some axes read the surveys of the whole cluster and of their axes
+    (`bot.auth.reads`)."""
+    return await may_read(update, context, survey.audience)

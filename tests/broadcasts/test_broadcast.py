@@ -463,3 +463,48 @@ async def test_the_default_rate_paces_a_large_broadcast_with_live_progress(
     report = [c for c in delivered.messages if c.chat_id == COORDINATOR]
     progress = [c for c in report if "Pendientes: 0" not in c.text]
     assert progress and all(c.method == "editMessageText" for c in report)  # edited in place
+
+
+async def test_announcements_are_numbered_on_their_own(harness: Harness) -> None:
+    """The outbox also holds event and survey notices: /broadcasts numbers announcements 1, 2…
+    without the gaps of the outbox's ids, in the list, its buttons and the replies; buttons
+    sent with outbox ids still work, and anything else answers "expired"."""
+    await _cluster(harness)
+    cora = await _coordinator(harness)
+
+    async def notice() -> int:  # an event reminder in the outbox, between announcements
+        return await harness.db.execute(
+            "INSERT INTO broadcasts (kind, text, status) VALUES ('event_reminder', 'x', 'done')"
+        )
+
+    reminder = await notice()
+    await _compose_to_innovation(harness, cora)
+    replies = await cora.tap("📤 Enviar ahora")
+    assert "El aviso #1 se está enviando" in replies.text  # its outbox id is 2
+    assert "📣 Aviso #1 terminado" in (await harness.drain()).text
+    await notice()
+    await notice()
+    await _compose_to_innovation(harness, cora)
+    await cora.tap("🕒 Programar")
+    replies = await cora.send("25/11 09:00")
+    assert "🕒 El aviso #2 está programado para el" in replies.text
+    second = int(await harness.db.fetchval("SELECT max(id) FROM broadcasts"))
+    assert second == 5  # its outbox id, which nobody sees
+
+    replies = await cora.send("/broadcasts")
+    assert "#2 ·" in replies.text and "#1 ·" in replies.text
+    assert "#5" not in replies.text and "#3" not in replies.text
+    assert replies.last.inline_buttons[0] == {"text": "✖ Cancelar #2", "callback_data": "bl:nx:2"}
+    replies = await cora.tap("✖ Cancelar #2")
+    assert "✖ El aviso #2 quedó cancelado; nadie lo recibirá." in replies.text
+    assert await harness.db.fetchval("SELECT status FROM broadcasts WHERE id = ?", (second,)) == (
+        "cancelled"
+    )
+
+    expired = "Este botón ya caducó. Vuelve a empezar, por favor."
+    replies = await cora.tap_data(f"bl:x:{second}")  # a button of before, with the outbox id
+    assert replies.alerts[-1] == "Ya está cancelado."
+    for data in (f"bl:x:{reminder}", "bl:nx:3", "bl:ncsv:0", f"bl:csv:{reminder}"):
+        replies = await cora.tap_data(data)
+        assert replies.alerts == [expired], data
+        assert not replies.messages, data

@@ -171,13 +171,22 @@ async def test_a_coordinator_of_another_axis_is_refused_on_what_is_not_theirs(
 ) -> None:
     """Talent's coordinator, on an Innovation event and working group, a survey for everyone
     and someone else's announcement: every acting button is refused with the axis message and
-    changes nothing."""
+    changes nothing. She reads the results of the survey for everyone (and exports them),
+    like every survey of the whole cluster, but does not remind or close it."""
     ids = await _setup(harness)
     sara = harness.person(user_id=7004, first_name="Sara")
     await sara.send("/help")
-    theirs = ("ev:1:", "sa:", "bl:x", "bl:csv", "wg:1:")
-    scoped = [d for d, _needed in _buttons(ids) if d.startswith(theirs)]
-    assert len(scoped) > 24
+    reading = ("sa:res:1", "sa:csv:1", "sa:wide:1", "sa:xlsx:1")
+    for data in reading:
+        replies = await sara.tap_data(data)
+        assert not any(a.startswith("⛔") for a in replies.alerts), (data, replies.alerts)
+        assert replies.messages, data
+    scoped = [
+        d
+        for d, _needed in _buttons(ids)
+        if d.startswith(("ev:1:", "sa:", "bl:x", "bl:csv", "wg:1:")) and d not in reading
+    ]
+    assert len(scoped) > 20
     for data in scoped:
         before = await _snapshot(harness)
         replies = await sara.tap_data(data)

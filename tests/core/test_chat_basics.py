@@ -6,10 +6,19 @@ from tests.factories import add_member
 from tests.harness import Harness
 
 
-async def test_start_welcomes_a_member_back_with_the_main_menu(harness: Harness) -> None:
+async def test_start_greets_a_first_visit_then_welcomes_back(harness: Harness) -> None:
+    """A member put in the database (the sandbox's demo people) has never been here: the first
+    /start introduces the bot; only later visits are "welcome back", after a restart too."""
     await add_member(harness.db, 1001, full_name="Ana López")
-    replies = await harness.person(first_name="Ana").send("/start")
+    ana = harness.person(first_name="Ana")
+    replies = await ana.send("/start")
+    assert "¡Hola, Ana López! Soy el bot de CLIA" in replies.text
+    assert "ya eres miembro" in replies.text
+    assert "de nuevo" not in replies.text
+    await harness.restart()
+    replies = await ana.send("/start")
     assert "¡Qué gusto verte de nuevo, Ana López!" in replies.text
+    assert "Soy el bot" not in replies.text
     assert replies.last.keyboard_labels == [
         "📅 Eventos",
         "📝 Encuestas",
@@ -41,7 +50,7 @@ async def test_unsupported_phone_language_gets_the_default(harness: Harness) -> 
 async def test_user_text_is_escaped_in_html(harness: Harness) -> None:
     await add_member(harness.db, 1004, full_name="<b>Eve & co")
     replies = await harness.person(user_id=1004).send("/start")
-    assert "¡Qué gusto verte de nuevo, <b>Eve & co!" in replies.text  # literal, not markup
+    assert "¡Hola, <b>Eve & co! Soy el bot" in replies.text  # literal, not markup
     assert "&lt;b&gt;Eve &amp; co" in replies.last.html
 
 
@@ -70,14 +79,8 @@ async def test_switching_language_is_stored_and_used_from_then_on(harness: Harne
     replies = await ana.tap("English")
     assert "I will talk to you in English from now on." in replies.texts[0]
     assert replies.messages[0].method == "editMessageText"
-    assert replies.last.keyboard_labels == [
-        "📅 Events",
-        "📝 Surveys",
-        "👥 Working groups",
-        "👤 My profile",
-        "❓ Help",
-        "🌐 Language",
-    ]
+    # someone who has not signed up gets the menu of what they can do, in English
+    assert replies.last.keyboard_labels == ["🔒 Privacy", "❓ Help", "🌐 Language"]
     stored = await harness.db.fetchone(
         "SELECT language, status FROM members WHERE telegram_user_id = ?", (ana.id,)
     )
@@ -167,6 +170,7 @@ async def test_unknown_or_malformed_deep_links_are_an_ordinary_start(harness: Ha
     ana = harness.person()
     await add_member(harness.db, 1002, full_name="Bea")
     bea = harness.person(user_id=1002)
+    await bea.send("/start")  # her first visit; the links below find her back
     for payload in ("zz_1", "ev_", "../etc", "x" * 80):
         assert "Bienvenido(a) a CLIA" in (await ana.send(f"/start {payload}")).text
         assert "Qué gusto verte de nuevo, Bea" in (await bea.send(f"/start {payload}")).text

@@ -67,4 +67,4 @@ async def test_backup_while_writing_and_restore(harness: Harness) -> None:
     await harness.start()
     names = [r[0] for r in await harness.db.fetchall("SELECT full_name FROM members ORDER BY id")]
     assert names == ["Antes del respaldo"]
-    assert "Qué gusto verte de nuevo" in (await harness.person().send("/start")).text
+    assert "¡Hola, Antes del respaldo! Soy el bot" in (await harness.person().send("/start")).text

@@ -649,4 +649,3 @@ async def test_a_new_place_is_told_to_who_answered(harness: Harness) -> None:
     assert len(notice) == 1 and "tiene nuevo lugar: https://meet.example.com/foro" in notice[0].text
     stored = await harness.db.fetchone("SELECT place, online_url FROM events")
     assert tuple(stored) == (None, "https://meet.example.com/foro")
-

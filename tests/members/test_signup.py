@@ -340,3 +340,81 @@ async def test_an_invitation_link_opened_in_the_middle_of_the_form_still_counts(
     assert "What is your job title?" in replies.text
     replies = await _finish_in_english(ben)
     assert "You are now a member." in replies.text
+
+
+APPLICANT_MENU = ["👤 Mi perfil", "🔒 Privacidad", "❓ Ayuda", "🌐 Idioma"]
+MEMBER_MENU = [
+    "📅 Eventos",
+    "📝 Encuestas",
+    "👥 Grupos de trabajo",
+    "👤 Mi perfil",
+    "❓ Ayuda",
+    "🌐 Idioma",
+]
+
+
+async def test_a_pending_applicant_gets_the_menu_of_what_they_can_do(harness: Harness) -> None:
+    ana = harness.person(first_name="Ana", last_name="López")
+    await sign_up_until_summary(ana)
+    replies = await ana.tap("✅ Confirmar y enviar")
+    # what happens next, said once, with the applicant's menu
+    thanks = next(c for c in replies.messages if c.chat_id == ana.id and "Gracias" in c.text)
+    assert "te avisaré por aquí; en cuanto la aprueben" in thanks.text
+    assert thanks.keyboard_labels == APPLICANT_MENU
+    replies = await ana.send("🔒 Privacidad")
+    assert "LFPDPPP" in replies.text
+    replies = await ana.send("👤 Mi perfil")
+    assert "Ana López" in replies.text and "Continental" in replies.text
+    replies = await ana.send("/start")
+    assert "Un coordinador está revisando tu solicitud" in replies.text
+    assert replies.last.keyboard_labels == APPLICANT_MENU
+    # a members' button from an older keyboard: why not, and the menu she has now
+    replies = await ana.send("📅 Eventos")
+    assert replies.texts == [
+        "⏳ Tu solicitud aún está en revisión. Podrás hacer esto cuando te aprueben."
+    ]
+    assert replies.last.keyboard_labels == APPLICANT_MENU
+
+    # approved: the welcome brings the members' menu; her next /start is "welcome back"
+    member_id = await harness.db.fetchval(
+        "SELECT id FROM members WHERE telegram_user_id = ?", (ana.id,)
+    )
+    admin = harness.person(user_id=900)
+    await admin.send("/help")  # a message of the bot in the admin's chat, for the button
+    replies = await admin.tap_data(f"ap:{member_id}:ok")
+    welcome = next(c for c in replies.messages if c.chat_id == ana.id)
+    assert welcome.keyboard_labels == MEMBER_MENU
+    replies = await ana.send("/start")
+    assert "¡Qué gusto verte de nuevo, Ana López!" in replies.text
+    assert replies.last.keyboard_labels == MEMBER_MENU
+    replies = await ana.send("📅 Eventos")
+    assert "en revisión" not in replies.text
+
+
+async def test_someone_signing_up_who_pauses_gets_a_menu_without_members_features(
+    harness: Harness,
+) -> None:
+    ana = harness.person(first_name="Ana")
+    await ana.send("/start")
+    replies = await ana.send("/cancel")
+    assert replies.last.keyboard_labels == ["🔒 Privacidad", "❓ Ayuda", "🌐 Idioma"]
+
+
+async def test_choosing_from_a_search_retires_the_list_and_other_searches(
+    harness: Harness,
+) -> None:
+    ana = harness.person(first_name="Ana", last_name="López")
+    await ana.send("/start")
+    await ana.tap("✓ Español")
+    await ana.tap("✅ Acepto")
+    await ana.tap("✅ Ana López")
+    await ana.tap("▶️")  # the list's second page, in the same message
+    await ana.send("nissan")
+    await ana.send("conti")
+    replies = await ana.tap("Continental")
+    assert "¿Cuál es tu puesto?" in replies.text
+    live = [m for m in ana.inbox() if m.get("reply_markup", {}).get("inline_keyboard")]
+    assert live == []  # the list and both searches' results lost their buttons
+    texts = [m.get("text", "") for m in ana.inbox()]
+    assert any(t.startswith("🏢 ¿En qué organización trabajas?") for t in texts)  # kept, inert
+    assert "🏢 Organización: Continental" in texts

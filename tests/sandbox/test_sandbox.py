@@ -69,6 +69,8 @@ async def test_a_reset_starts_fresh(tmp_path: Path) -> None:
     ):
         ana = PagePerson(sandbox, client, 20003)
         await ana.send("/start")
+        await ana.wait_for_text("¡Hola, Ana López! Soy el bot de CLIA")  # her first visit
+        await ana.send("/start")
         await ana.wait_for_text("Qué gusto verte de nuevo, Ana López")
         created = (
             await client.post("/ui/person", json={"name": "Zoe Prueba", "role": "member"})
@@ -82,7 +84,7 @@ async def test_a_reset_starts_fresh(tmp_path: Path) -> None:
         assert state["messages"] == []
         assert created["id"] not in [p["id"] for p in state["people"]]
         await ana.send("/start")
-        await ana.wait_for_text("Qué gusto verte de nuevo, Ana López")  # the demo is back
+        await ana.wait_for_text("¡Hola, Ana López! Soy el bot de CLIA")  # the demo is back, new
 
 
 async def test_rsvp_and_survey_answer_over_http(tmp_path: Path) -> None:

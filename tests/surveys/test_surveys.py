@@ -811,3 +811,24 @@ async def test_anonymous_reminders_and_the_one_response_rule(harness: Harness) -
     await cora.tap("🔔 Recordar a quien no ha terminado")  # anonymous: who took part is known
     delivered = await harness.drain()
     assert sorted(c.chat_id for c in delivered.messages) == [102, COORDINATOR]
+
+
+async def test_typed_answers_leave_no_live_buttons_on_their_questions(harness: Harness) -> None:
+    """The blocker (a typed text in the middle) and the last question (a typed number): their
+    messages keep their text and lose Back and Skip, like questions answered with a tap."""
+    await add_member(harness.db, 101)
+    await _launch(harness)
+    await harness.drain()
+    ana = harness.person(user_id=101)
+    await _answer_all(harness, ana, blocker=True)
+    inbox = ana.inbox()
+    assert "¡Gracias!" in inbox[-1]["text"]
+    live = [
+        m["text"]
+        for m in inbox
+        for row in m.get("reply_markup", {}).get("inline_keyboard", [])
+        for b in row
+        if b["callback_data"].startswith("sv:") and not b["callback_data"].endswith(":start")
+    ]
+    assert live == []
+    assert any("¿Cuántas personas en tu planta?" in m["text"] for m in inbox)

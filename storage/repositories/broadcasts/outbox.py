@@ -84,6 +84,12 @@ class Figures:
     report_chat_id: int | None
     report_message_id: int | None
     created_by: int | None
+    announcement_number: int | None  # announcements are numbered 1, 2, 3… on their own
+
+    @property
+    def number(self) -> int:
+        """The number coordinators see: an announcement's own, else the outbox id."""
+        return self.announcement_number or self.broadcast_id
 
 
 @dataclass(frozen=True)
@@ -374,7 +380,12 @@ class OutboxRepository:
     _FIGURES = (
         "SELECT f.broadcast_id, f.kind, f.status, f.created_at, f.scheduled_for, f.finished_at,"
         " f.recipients, f.sent, f.pending, f.unreachable, f.failed, f.skipped, b.text,"
-        " b.report_chat_id, b.report_message_id, b.created_by"
+        " b.report_chat_id, b.report_message_id, b.created_by,"
+        # Announcements are numbered among themselves, in the order they were made (the outbox
+        # also holds event and survey notices, whose ids would leave gaps). Broadcasts are never
+        # deleted and never change kind, so a number stays the same for good.
+        " CASE WHEN b.kind = 'announcement' THEN (SELECT count(*) FROM broadcasts a"
+        "  WHERE a.kind = 'announcement' AND a.id <= b.id) END"
         " FROM v_broadcast_figures f JOIN broadcasts b ON b.id = f.broadcast_id"
     )
 
@@ -397,6 +408,16 @@ class OutboxRepository:
             (limit, offset),
         )
         return [self._figures(r) for r in rows]
+
+    async def announcement_id(self, number: int) -> int | None:
+        """The outbox id of announcement number `number` (1, 2, 3…), None if there is none."""
+        if number < 1:
+            return None
+        value = await self.db.fetchval(
+            "SELECT id FROM broadcasts WHERE kind = 'announcement' ORDER BY id LIMIT 1 OFFSET ?",
+            (number - 1,),
+        )
+        return int(value) if value is not None else None
 
     async def count_announcements(self) -> int:
         value = await self.db.fetchval(
