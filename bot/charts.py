@@ -4,6 +4,7 @@ one horizontal bar chart per question, large type for a phone screen."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import matplotlib
 
@@ -14,13 +15,23 @@ from matplotlib import pyplot  # the backend is chosen first, above
 BAR = "#1f6feb"
 
 
+def _value_label(count: int, whole: int) -> str:
+    return f"{count} ({100 * count / whole:.0f}%)"
+
+
 def bar_chart(
-    title: str, labels: list[str], counts: list[int], note: str = "", people: int | None = None
+    title: str,
+    labels: list[str],
+    counts: list[int],
+    note: str = "",
+    people: int | None = None,
+    value_label: Callable[[int, int], str] = _value_label,
 ) -> bytes:
     """Bars with the count and percentage at their end; the title wrapped to the width.
 
     Percentages are of `people` who answered when given (multiple choice: the shares add up
-    to more than 100 %, as in the text results), else of all the counts."""
+    to more than 100 %, as in the text results), else of all the counts. `value_label` writes a
+    bar's count and share in the reader's language (`3 (25 %)` in German)."""
     import textwrap
 
     total = people or sum(counts) or 1
@@ -35,9 +46,7 @@ def bar_chart(
         )
         axes.set_title("\n".join(textwrap.wrap(title, 48)), fontsize=13, loc="left")
         for position, count in zip(positions, counts, strict=True):
-            axes.text(
-                count, position, f"  {count} ({100 * count / total:.0f}%)", va="center", fontsize=11
-            )
+            axes.text(count, position, "  " + value_label(count, total), va="center", fontsize=11)
         axes.set_xlim(0, max([*counts, 1]) * 1.35)
         axes.xaxis.set_visible(False)
         for side in ("top", "right", "bottom"):

@@ -14,7 +14,7 @@ from telegram.ext import ConversationHandler
 from bot.auth import allowed
 from bot.context import Ctx
 from bot.validation import whole_number
-from bot.when import WhenProblem, parse_local, show
+from bot.when import WhenProblem, parse_local
 from handlers.core import forms
 from handlers.events.answers import tell_promoted
 from handlers.events.form_shared import (
@@ -62,7 +62,9 @@ async def ask_move(update: Update, context: Ctx) -> str | None:
         update,
         context,
         context.t(
-            "🕒 New date and time for <b>{title}</b>? For example 28/11 18:00.", title=event.title
+            "🕒 New date and time for <b>{title}</b>? For example 28/11 18:00 ({zone}).",
+            title=event.title,
+            zone=context.reader.typing_zone_name(),
         ),
     )
     return MOVE
@@ -75,7 +77,7 @@ async def typed_move(update: Update, context: Ctx) -> str | int:
     if event is None or not await allowed(update, context, "coordinator", event.axis_id):
         return ConversationHandler.END
     now = context.now()
-    moment = parse_local(message.text or "", now=now, tz=context.services.settings.tz)
+    moment = parse_local(message.text or "", now=now, tz=context.reader.typing_zone)
     if isinstance(moment, WhenProblem):
         await forms.say(update, context, context.t(moment.message, **moment.values))
         return MOVE
@@ -87,7 +89,7 @@ async def typed_move(update: Update, context: Ctx) -> str | int:
     )
     await tell_answered(context, event, "moved", old=event.starts_at)
     _ = context.t
-    when = show(moment, tz=context.services.settings.tz, language=_.language)
+    when = context.reader.show(moment)
     await forms.say(
         update, context, _("✅ Moved to {when}. Everyone who answered is being told.", when=when)
     )

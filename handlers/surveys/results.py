@@ -24,10 +24,10 @@ from storage.repositories.surveys.results import Results
 from storage.repositories.surveys.surveys import Survey
 
 
-def results_text(t: Translator, results: Results, tz: object) -> list[str]:
-    """The figures in words, split into messages that fit Telegram's limit."""
+def results_text(t: Translator, results: Results) -> list[str]:
+    """The figures in words (numbers and percentages as the reader's language writes them),
+    split into messages that fit Telegram's limit."""
     survey = results.survey
-    rate = 100 * results.completed / results.invited if results.invited else 0.0
     status = t.label("open") if survey.status == "open" else t.label("closed")
     blocks = [
         t(
@@ -38,11 +38,11 @@ def results_text(t: Translator, results: Results, tz: object) -> list[str]:
         )
         + "\n"
         + t(
-            "Response rate: {completed} of {invited} invited ({rate}%) · {started} started",
-            completed=results.completed,
-            invited=results.invited,
-            rate=f"{rate:.0f}",
-            started=results.started,
+            "Response rate: {completed} of {invited} invited ({rate}) · {started} started",
+            completed=t.number(results.completed),
+            invited=t.number(results.invited),
+            rate=t.percent(results.completed, results.invited),
+            started=t.number(results.started),
         )
     ]
     for item in results.questions:
@@ -57,18 +57,24 @@ def results_text(t: Translator, results: Results, tz: object) -> list[str]:
             )
         ]
         for label, number in _distribution(t, item):
-            share = 100 * number / item.answered if item.answered else 0
             lines.append(
-                t("• {label}: {count} ({share}%)", label=label, count=number, share=f"{share:.0f}")
+                t(
+                    "• {label}: {count} ({share})",
+                    label=label,
+                    count=t.number(number),
+                    share=t.percent(number, item.answered),
+                )
             )
         if item.mean is not None:
-            lines.append(t("Mean: {mean}", mean=f"{item.mean:.2f}"))
+            lines.append(t("Mean: {mean}", mean=t.number(item.mean, 2)))
         if item.nps is not None:
-            lines.append(t("NPS: {score}", score=f"{item.nps:+.0f}"))
+            lines.append(t("NPS: {score}", score=t.signed(item.nps)))
         for text in item.texts[:30]:
             lines.append("💬 " + html.escape(text, quote=False))
         if len(item.texts) > 30:
-            lines.append(t("…and {count} more in the exports.", count=len(item.texts) - 30))
+            lines.append(
+                t("…and {count} more in the exports.", count=t.number(len(item.texts) - 30))
+            )
         blocks.append("\n".join(lines))
     messages, current = [], ""
     for block in blocks:
@@ -163,7 +169,7 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
 
     _ = context.t
     survey = results.survey
-    for text in results_text(_, results, context.services.settings.tz):
+    for text in results_text(_, results):
         await forms.say(update, context, text)
     for item in results.questions:
         pairs = _distribution(_, item)
@@ -171,15 +177,16 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
             continue
         note = ""
         if item.mean is not None:
-            note = _.label("Mean: {mean}", mean=f"{item.mean:.2f}")
+            note = _.label("Mean: {mean}", mean=_.number(item.mean, 2))
         if item.nps is not None:
-            note += ("  ·  " if note else "") + _.label("NPS: {score}", score=f"{item.nps:+.0f}")
+            note += ("  ·  " if note else "") + _.label("NPS: {score}", score=_.signed(item.nps))
         png = bar_chart(
             f"{item.question.position}. {item.question.text}",
             [p[0] for p in pairs],
             [p[1] for p in pairs],
             note,
             people=item.answered,  # the same base as the text's percentages
+            value_label=lambda count, whole: f"{_.number(count)} ({_.percent(count, whole)})",
         )
         await context.bot.send_photo(
             forms.chat_of(update),

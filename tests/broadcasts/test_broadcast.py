@@ -300,7 +300,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled_from_the_list(harness: Har
     await cora.tap("🕒 Programar")
     await cora.send("25/11 09:00")
     replies = await cora.send("/broadcasts")
-    assert "programado para el 25 nov 2026, 09:00" in replies.text
+    assert "programado para el mié, 25 de nov de 2026, 09:00" in replies.text
     replies = await cora.tap("✖ Cancelar #1")
     assert "quedó cancelado" in replies.text
     harness.clock.advance(days=2)
@@ -430,7 +430,7 @@ async def test_audiences_by_event_answers_unfinished_survey_and_sector(harness: 
 
     going_or_maybe = (
         "📅 Quienes respondieron a un evento",
-        "1 dic 2026, 10:00 · Foro",
+        "1 dic, 10:00 · Foro",
         "✅ Asistiré y 🤔 Tal vez",
     )
     assert await recipients(*going_or_maybe) == [101, 102]

@@ -68,7 +68,7 @@ def test_display_is_local_and_localized() -> None:
     moment = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
     assert show(moment, tz=TZ, language="es") == "sábado, 28 de noviembre de 2026, 18:00"
     assert show(moment, tz=TZ, language="en") == "Saturday, November 28, 2026, 18:00"
-    assert show_short(moment, tz=TZ, language="es") == "28 nov 2026, 18:00"
+    assert show_short(moment, tz=TZ, language="es") == "sáb, 28 de nov de 2026, 18:00"
 
 
 def test_a_time_that_does_not_exist_is_named_as_such() -> None:
