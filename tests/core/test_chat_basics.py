@@ -105,8 +105,14 @@ async def test_switching_language_is_stored_and_used_from_then_on(harness: Harne
 async def test_menus_are_set_per_language_at_start_up(harness: Harness) -> None:
     es = harness.api.menu("all_private_chats", language="es")
     en = harness.api.menu("all_private_chats", language="en")
+    ja = harness.api.menu("all_private_chats", language="ja")
+    de = harness.api.menu("all_private_chats", language="de")
     assert es["help"] == "Lo que puedo hacer por ti"
     assert en["help"] == "What I can do for you"
+    assert ja["help"] == "できること"
+    assert de["help"] == "Was ich für Sie tun kann"
+    assert list(ja) == list(de) == list(en) == list(es)
+    assert len(set(ja.values())) == len(ja) and len(set(de.values())) == len(de)
     assert harness.api.menu("all_private_chats") == es
     assert list(es) == [
         "start",
