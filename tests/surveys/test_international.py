@@ -99,10 +99,10 @@ async def test_a_survey_in_japanese_and_german_with_both_clocks(harness: Harness
     assert "• Sí: 1 (50\xa0%)\n• No: 1 (50\xa0%)" in replies.text
     assert "Mittelwert: 4,00" in replies.text
     assert "• Ja: 1 (50\xa0%)\n• Nein: 1 (50\xa0%)" in replies.text
-    await markus.tap("🔔 Offene erinnern")
+    await markus.tap("🔔 Ausstehende erinnern")
     reminders = {c.chat_id: c.text for c in (await harness.drain()).messages}
     assert reminders == {
         COORDINATOR: "🔔 Erinnerung: Die Umfrage Pulso internacional ist bis Montag, 30. "
-        "November 2026, 18:00 Aguascalientes · 01:00 (+1) Berlin offen. Sie dauert nur ein "
-        "paar Tipps, und Sie machen dort weiter, wo Sie aufgehört haben."
+        "November 2026, 18:00 Aguascalientes · 01:00 (+1) Berlin offen. Das Ausfüllen dauert "
+        "nur wenige Augenblicke, und Sie machen dort weiter, wo Sie aufgehört haben."
     }
