@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.harness import Person, Replies
+from tests.harness import Harness, Person, Replies
 
 
 async def sign_up_until_summary(ana: Person) -> None:
@@ -66,3 +66,33 @@ async def sign_up_in(person: Person, language: str, organization: str, title: st
     replies = await person.tap(words["send"])
     assert words["sent"] in replies.text
     return replies
+
+
+async def haruka_and_katrin(harness: Harness) -> tuple[Person, Person]:
+    """A Japanese manager of Nissan and a German one of Continental sign up from their
+    phones (Globalization), an admin approves them, and each sets their own time zone in
+    /profile: Tokyo and Berlin."""
+    haruka = harness.person(2001, "Haruka", last_name="Tanaka", language_code="ja")
+    katrin = harness.person(2002, "Katrin", last_name="Vogel", language_code="de-DE")
+    await sign_up_in(haruka, "ja", "Nissan Mexicana", "購買部 マネージャー")
+    await sign_up_in(katrin, "de", "Continental", "Leiterin Qualitätsmanagement")
+    admin = harness.person(900, "Laura")  # an admin by ADMIN_IDS
+    await admin.send("/pending")
+    for _ in range(2):
+        await admin.tap("✅ Aprobar")
+    for person, button, city in (
+        (haruka, "🕒 タイムゾーン", "🕒 東京"),
+        (katrin, "🕒 Zeitzone", "🕒 Berlin"),
+    ):
+        await person.send("/profile")
+        await person.tap(button)
+        await person.tap(city)
+    rows = await harness.db.fetchall(
+        "SELECT language, status, time_zone FROM members WHERE telegram_user_id IN (2001, 2002)"
+        " ORDER BY telegram_user_id"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("ja", "active", "Asia/Tokyo"),
+        ("de", "active", "Europe/Berlin"),
+    ]
+    return haruka, katrin

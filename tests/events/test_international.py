@@ -1,6 +1,7 @@
-"""Events for Japanese and German members: the card, the answers, the lists and the
-reminders in their language and in Aguascalientes time next to their own; the calendar
-file unchanged; coordinators whose own zone is set type dates in it."""
+"""Events for Japanese and German members who signed up in their language and set their
+zone: the card, the answers, the lists and the reminders in their language and in
+Aguascalientes time next to their own; the calendar file unchanged; coordinators whose own
+zone is set type dates in it."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from icalendar import Calendar
 
 from bot.context import Ctx
 from tests.factories import add_member
+from tests.flows import haruka_and_katrin
 from tests.harness import Harness, Person
 
 COORDINATOR = 800
-HARUKA, KATRIN, JONAS = 201, 202, 203
+HARUKA, KATRIN, JONAS = 2001, 2002, 203
 
 
 async def _publish(harness: Harness, cora: Person, when: str, label: str = "Sin límite") -> int:
     await cora.send("/newevent")
-    await cora.tap("💡 Innovación")
+    await cora.tap("🌎 Globalización")
     await cora.tap("📅 Un evento del clúster")
     await cora.send("Foro de innovación abierta")
     await cora.send("Casos de éxito de proveedores locales")
@@ -33,19 +35,18 @@ async def _publish(harness: Harness, cora: Person, when: str, label: str = "Sin 
     return int(match.group(1))
 
 
-async def test_japanese_and_german_members_read_answer_and_are_reminded(harness: Harness) -> None:
+async def test_japanese_and_german_members_sign_up_read_answer_and_are_reminded(
+    harness: Harness,
+) -> None:
     db = harness.db
-    await add_member(db, HARUKA, full_name="Haruka Tanaka", language="ja", time_zone="Asia/Tokyo")
-    await add_member(db, KATRIN, full_name="Katrin Vogel", language="de", time_zone="Europe/Berlin")
-    await add_member(db, JONAS, full_name="Jonas Weber", language="de")  # no zone of his own
+    haruka, katrin = await haruka_and_katrin(harness)  # signed up, approved, zones set
+    await add_member(db, JONAS, full_name="Jonas Weber", language="de", axes=("globalization",))
     await add_member(db, COORDINATOR, full_name="Cora Coord", role="coordinator")
     cora = harness.person(user_id=COORDINATOR, first_name="Cora")
     event_id = await _publish(harness, cora, "28/11/2026 18:00")  # 00:00 UTC on the 29th
 
     cards = {c.chat_id: c for c in (await harness.drain()).messages}
-    assert cards[HARUKA].text.startswith(
-        "📣 新着\n📅 Foro de innovación abierta\n💡 イノベーション"
-    )
+    assert cards[HARUKA].text.startswith("📣 新着\n📅 Foro de innovación abierta\n🌎 グローバル化")
     assert "🕒 2026年11月28日土曜日 アグアスカリエンテス 18:00 · 東京 翌日9:00（2時間）" in (
         cards[HARUKA].text
     )
@@ -56,8 +57,6 @@ async def test_japanese_and_german_members_read_answer_and_are_reminded(harness:
     assert "🕒 Samstag, 28. November 2026, 18:00 (2 Std.)" in cards[JONAS].text
     assert cards[KATRIN].button_labels[:3] == ["✅ Zusage", "🤔 Vielleicht", "❌ Absage"]
 
-    haruka = harness.person(user_id=HARUKA, first_name="Haruka", language_code="ja")
-    katrin = harness.person(user_id=KATRIN, first_name="Katrin", language_code="de")
     replies = await haruka.tap("✅ 参加")
     assert "あなたの回答：✅ 参加" in replies.text
     assert "✅ 参加 1名 · 🤔 未定 0名 · ❌ 不参加 0名" in replies.text

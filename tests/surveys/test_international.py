@@ -1,14 +1,16 @@
-"""A survey answered in Japanese and in German: the invitation with its closing time in
-Aguascalientes and in the member's zone, every kind of button in their language, the
-reminder, and the results and closing time of a German coordinator in Berlin."""
+"""A survey answered in Japanese and in German by members who signed up in their language:
+the invitation with its closing time in Aguascalientes and in the member's zone, every kind
+of button in their language, the reminder, and the results and closing time of a German
+coordinator in Berlin."""
 
 from __future__ import annotations
 
 from tests.factories import add_member
+from tests.flows import haruka_and_katrin
 from tests.harness import Harness, Person
 
 COORDINATOR = 800
-HARUKA, KATRIN = 201, 202
+HARUKA, KATRIN = 2001, 2002
 
 # Typed by a coordinator in Berlin: 01:00 there is 18:00 of the day before in Aguascalientes.
 SURVEY = """
@@ -43,8 +45,7 @@ async def _send_file(harness: Harness, person: Person, name: str, content: str) 
 
 async def test_a_survey_in_japanese_and_german_with_both_clocks(harness: Harness) -> None:
     db = harness.db
-    await add_member(db, HARUKA, full_name="Haruka Tanaka", language="ja", time_zone="Asia/Tokyo")
-    await add_member(db, KATRIN, full_name="Katrin Vogel", language="de", time_zone="Europe/Berlin")
+    haruka, katrin = await haruka_and_katrin(harness)  # signed up, approved, zones set
     await add_member(
         db,
         COORDINATOR,
@@ -72,7 +73,6 @@ async def test_a_survey_in_japanese_and_german_with_both_clocks(harness: Harness
         "18:00 Aguascalientes · 01:00 (+1) Berlin"
     )
 
-    haruka = harness.person(user_id=HARUKA, first_name="Haruka", language_code="ja")
     replies = await haruka.tap("▶️ 開始")
     assert replies.last.text.startswith("📝 Pulso internacional · 1/4\n\n¿Exportan a Asia?")
     await haruka.tap("Sí")
@@ -82,7 +82,6 @@ async def test_a_survey_in_japanese_and_german_with_both_clocks(harness: Harness
     replies = await haruka.tap("はい")
     assert "🙏 ありがとうございました！Pulso internacionalへの回答を保存しました。" in replies.text
 
-    katrin = harness.person(user_id=KATRIN, first_name="Katrin", language_code="de")
     await katrin.tap("▶️ Starten")
     await katrin.tap("No")
     await katrin.tap("Electromovilidad")
