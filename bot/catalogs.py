@@ -3,7 +3,8 @@
 Extracts every translatable string of the code into `locales/messages.pot` and
 merges it into each language's `.po`, keeping existing translations. New
 entries arrive empty: translate them, then run the tests, which refuse an
-incomplete catalog.
+incomplete catalog. A language added to `SUPPORTED_LANGUAGES` gets its catalog
+created here, with the plural rule of its locale (Japanese one form, German two).
 """
 
 from __future__ import annotations
@@ -55,8 +56,14 @@ def update() -> None:
         write_po(handle, template, omit_header=False, sort_output=True, no_location=True)
     for language in SUPPORTED_LANGUAGES:
         path = po_path(language)
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(
+                locale=language, project="clia-bot", copyright_holder="CLIA", fuzzy=False
+            )
         catalog.update(template, no_fuzzy_matching=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, sort_output=True, no_location=True, ignore_obsolete=True)

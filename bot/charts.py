@@ -19,7 +19,7 @@ height follows the content.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -51,6 +51,14 @@ _TYPE = {
 }
 
 
+def _share(count: int, base: int) -> str:
+    return f"{100 * count / base:.0f}%" if base else "0%"
+
+
+def _count(count: int) -> str:
+    return str(count)
+
+
 @dataclass(frozen=True)
 class Bars:
     """What one chart shows: a title, its answers and how many gave each."""
@@ -62,6 +70,9 @@ class Bars:
     people: int | None = None  # the base of the shares when not the sum of the counts
     colors: Sequence[str] | None = None  # one per bar; the bar colour when not given
     legend: str = ""  # what the colours mean, in a line under the chart
+    # How the reader's language writes a count and a share (`1,234`, `25 %` in German).
+    count_text: Callable[[int], str] = _count
+    share_text: Callable[[int, int], str] = _share
 
 
 @cache
@@ -175,16 +186,12 @@ def _put_lines(
     return top
 
 
-def _share(count: int, base: int) -> str:
-    return f"{100 * count / base:.0f}%" if base else "0%"
-
-
 def _rows(figure: Figure, renderer: RendererAgg, bars: Bars) -> None:
     from matplotlib.patches import Rectangle
 
     inner = WIDTH - 2 * MARGIN
     base = bars.people or sum(bars.counts)
-    values = [f"{count} ({_share(count, base)})" for count in bars.counts]
+    values = [f"{bars.count_text(count)} ({bars.share_text(count, base)})" for count in bars.counts]
     value_room = max(_width(renderer, v, VALUE) for v in values) + 0.08
     bar_room = inner - value_room
     bar_height, gap = 0.17, 0.12
@@ -269,14 +276,14 @@ def _columns(figure: Figure, renderer: RendererAgg, bars: Bars) -> None:
     most = max([*bars.counts, 1])
     axes.bar(positions, bars.counts, width=0.78, color=colors)
     column_width = inner / count * 0.78
-    shares = [_share(number, base) for number in bars.counts]
+    shares = [bars.share_text(number, base) for number in bars.counts]
     # Each column's count above it, with its share when every share fits a column's width.
     with_shares = all(_width(renderer, share, VALUE) <= column_width for share in shares)
     for position, number, share in zip(positions, bars.counts, shares, strict=True):
         axes.text(
             position,
             number + most * 0.02,
-            f"{number}\n{share}" if with_shares else f"{number}",
+            f"{bars.count_text(number)}\n{share}" if with_shares else bars.count_text(number),
             ha="center",
             va="bottom",
             fontproperties=font(VALUE),

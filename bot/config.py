@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("es", "en")
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("es", "en", "ja", "de")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
 
@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org"
     database_path: Path = Path("data/clia.db")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    default_language: Literal["es", "en"] = "es"
+    default_language: Literal["es", "en", "ja", "de"] = "es"
     timezone: str = "America/Mexico_City"
     community_chat_id: int | None = None
     webhook_url: str | None = None

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.i18n import Translator
 from bot.roles import Role, effective_role
 from bot.services import BotData, Services
+from bot.when import Reader
 from storage.models import Member
 
 if TYPE_CHECKING:
@@ -43,6 +44,19 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
         if self._t is None:
             self._t = self.services.i18n.get(None)
         return self._t
+
+    @property
+    def reader(self) -> Reader:
+        """How this update's person reads and types times (their language, Aguascalientes
+        time, and their own zone when they set one)."""
+        own = self.member.time_zone if self.member else None
+        return Reader.of(self.t, self.services.settings.tz, own)
+
+    def reader_of(self, member: Member) -> Reader:
+        """How another member reads times, for a message sent to them from this update."""
+        i18n = self.services.i18n
+        t = i18n.get(i18n.resolve(member.language, None))
+        return Reader.of(t, self.services.settings.tz, member.time_zone)
 
     def now(self) -> datetime:
         return self.services.clock()

@@ -2,22 +2,30 @@
 
 Translatable text uses named `{placeholders}` filled after translation; message
 text is HTML (the bot's parse mode), so `Translator.__call__` escapes the values
-while `Translator.label` (buttons, pop-ups: plain text) does not.
+while `Translator.label` (buttons, pop-ups: plain text) does not. Numbers,
+percentages and lists are written the way each language writes them (Babel, with
+the locale of the region the bot's readers of that language live in: Mexican Spanish).
 """
 
 from __future__ import annotations
 
 import gettext
 import html
+from collections.abc import Iterable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+# The Babel locale each language is formatted in: Spanish as written in Mexico (12,345.6 and
+# 24-hour 08:00), English as in the United States, Japanese and German as at home.
+FORMAT_LOCALES: dict[str, str] = {"es": "es_MX", "en": "en_US", "ja": "ja_JP", "de": "de_DE"}
 
 
 def N_(msgid: str) -> str:
@@ -51,6 +59,7 @@ class Translator:
 
     def __init__(self, language: str) -> None:
         self.language = language
+        self.locale = FORMAT_LOCALES.get(language, language)
         self._catalog = _load(language)
 
     def __call__(self, msgid: str, /, **values: object) -> str:
@@ -70,6 +79,24 @@ class Translator:
         text = self._catalog.ngettext(singular, plural, count)
         escaped = {k: html.escape(str(v), quote=False) for k, v in values.items()}
         return text.format(count=count, **escaped)
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        """`1,234.5` (es, en, ja) or `1.234,5` (de), with exactly `decimals` decimals."""
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def signed(self, value: float) -> str:
+        """A whole number with its sign, as an NPS is read: `+20`, `-5`, `0`."""
+        return format_decimal(round(value), format="+#,##0;-#,##0", locale=self.locale)
+
+    def percent(self, part: float, whole: float) -> str:
+        """`67%` (es, en, ja) or `67 %` (de); 0 % when there is no whole."""
+        return format_percent(part / whole if whole else 0, locale=self.locale)
+
+    def join(self, items: Iterable[str]) -> str:
+        """`a, b y c`, `a, b, and c`, `a、b、c`, `a, b und c`; empty for nothing."""
+        items = list(items)
+        return format_list(items, locale=self.locale) if items else ""
 
 
 class I18n:

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardMarkup, Message
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import I18n, Translator
+from bot.when import Reader
 from storage.repositories import Repositories
 
 
@@ -51,6 +52,12 @@ class Notice:
     chat_id: int
     t: Translator
     services: ServiceParts
+    time_zone: str | None = None  # the recipient's own zone, if they set one
+
+    @property
+    def reader(self) -> Reader:
+        """How the recipient reads times: Aguascalientes time, and theirs when it differs."""
+        return Reader.of(self.t, self.services.settings.tz, self.time_zone)
 
 
 @dataclass(frozen=True)

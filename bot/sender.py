@@ -240,6 +240,7 @@ class Sender:
             chat_id=delivery.chat_id,
             t=i18n.get(i18n.resolve(delivery.language, None)),
             services=self.services,
+            time_zone=delivery.time_zone,
         )
         try:
             rendered = await render(notice)

@@ -25,6 +25,7 @@ class DemoPerson:
     role: str  # member / coordinator / admin
     status: str
     axes: tuple[str, ...]
+    time_zone: str | None = None  # their own zone, shown next to Aguascalientes time
 
 
 PEOPLE: tuple[DemoPerson, ...] = (
@@ -138,6 +139,30 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "active",
         ("innovation", "leadership"),
     ),
+    DemoPerson(
+        20011,
+        "Haruka",
+        "Tanaka",
+        "ja",
+        "Nissan Mexicana",
+        "購買部 マネージャー",
+        "member",
+        "active",
+        ("globalization", "innovation"),
+        "Asia/Tokyo",  # follows the axes' work online from Yokohama
+    ),
+    DemoPerson(
+        20012,
+        "Katrin",
+        "Vogel",
+        "de",
+        "Continental",
+        "Leiterin Qualitätsmanagement",
+        "member",
+        "active",
+        ("talent", "globalization"),
+        "Europe/Berlin",
+    ),
 )
 ADMIN_ID = 20001
 COORDINATOR_AXIS = "innovation"  # Carlos coordinates only Innovation
@@ -153,9 +178,9 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
         for p in PEOPLE:
             cursor = await conn.execute(
                 "INSERT INTO members (telegram_user_id, chat_id, full_name, organization_id,"
-                " job_title, email, language, role, status, consent_version, consent_at,"
-                " applied_at, decided_at, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-11', ?, ?, ?, ?, ?)",
+                " job_title, email, language, time_zone, role, status, consent_version,"
+                " consent_at, applied_at, decided_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-11', ?, ?, ?, ?, ?)",
                 (
                     p.telegram_id,
                     p.telegram_id,
@@ -167,6 +192,7 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
                     .replace("é", "e")
                     .replace("á", "a"),
                     p.language,
+                    p.time_zone,
                     p.role,
                     p.status,
                     stamp,
@@ -196,7 +222,7 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
         for name, axis, members in (
             ("Electromovilidad", "innovation", (20003, 20007, 20010)),
             ("Talento dual", "talent", (20005, 20008)),
-            ("Exportación a Asia", "globalization", (20004, 20009)),
+            ("Exportación a Asia", "globalization", (20004, 20009, 20011, 20012)),
         ):
             cursor = await conn.execute(
                 "INSERT INTO working_groups (axis_id, name, description, created_by, created_at)"
@@ -311,15 +337,17 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
                 ),
             )
             event_ids.append(int(cursor.lastrowid or 0))
-        for member, answer in (
-            (20003, "going"),
-            (20007, "going"),
-            (20010, "maybe"),
-            (20004, "declined"),
+        for event, member, answer in (
+            (0, 20003, "going"),
+            (0, 20007, "going"),
+            (0, 20010, "maybe"),
+            (0, 20004, "declined"),
+            (0, 20012, "maybe"),
+            (3, 20011, "going"),  # the webinar on exporting to Japan
         ):
             await conn.execute(
                 "INSERT INTO rsvps (event_id, member_id, answer, answered_at) VALUES (?, ?, ?, ?)",
-                (event_ids[0], ids[member], answer, stamp),
+                (event_ids[event], ids[member], answer, stamp),
             )
 
         cursor = await conn.execute(

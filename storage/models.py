@@ -74,6 +74,7 @@ class Member(Row):
     notifications_enabled: bool
     created_at: datetime
     updated_at: datetime
+    time_zone: str | None = None  # their own IANA zone; None: Aguascalientes time only
 
     @property
     def is_active(self) -> bool:

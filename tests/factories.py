@@ -32,6 +32,7 @@ async def add_member(
     unreachable: bool = False,
     email: str | None = None,
     job_title: str | None = "Ingeniera",
+    time_zone: str | None = None,
 ) -> int:
     """An active member (by default) who follows Innovation, in their private chat."""
     org_id = await organization_id(db, organization) if organization else None
@@ -39,8 +40,8 @@ async def add_member(
     member_id = await db.execute(
         "INSERT INTO members (telegram_user_id, chat_id, full_name, organization_id, job_title,"
         " email, language, role, status, unreachable_since, consent_version, consent_at,"
-        " notifications_enabled, applied_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " notifications_enabled, applied_at, time_zone)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             telegram_user_id,
             telegram_user_id,
@@ -56,6 +57,7 @@ async def add_member(
             CONSENT_AT if consent else None,
             int(notifications),
             CONSENT_AT if consent else None,
+            time_zone,
         ),
     )
     muted_set = set(muted)

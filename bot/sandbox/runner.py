@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from bot.application import ALLOWED_UPDATES, App, build_application
 from bot.commands import set_personal_menu
-from bot.config import Settings
+from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.roles import Role
 from bot.sandbox.api import BotAPI
 from bot.sandbox.server import make_app
@@ -110,7 +110,7 @@ class Sandbox:
 
     async def add_person(self, first: str, last: str | None, language: str, role: str) -> Person:
         """A person for the page; members, coordinators and admins arrive signed up."""
-        language = language if language in ("es", "en") else "es"
+        language = language if language in SUPPORTED_LANGUAGES else "es"
         role = role if role in ("newcomer", "member", "coordinator", "admin") else "newcomer"
         person = self.world.add_person(first, last, language, role)
         if role != "newcomer" and self.app is not None:

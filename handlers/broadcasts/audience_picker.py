@@ -97,9 +97,9 @@ async def _picker(context: Ctx) -> tuple[str, list[list[InlineKeyboardButton]]]:
             rows.append(paging)
     else:
         text, targets = await _single_choice(context, kind, scope)
-        tz = context.services.settings.tz
+        reader = context.reader
         rows = [
-            [button(picker_label(_, t, tz) if t.starts_at else t.name[:60], "o", t.id)]
+            [button(picker_label(reader, t) if t.starts_at else t.name[:60], "o", t.id)]
             for t in targets
         ]
         rows.append([button(_.label("◀ Back"), "back")])

@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.auth import allowed, may_address
 from bot.context import Ctx
-from bot.when import WhenProblem, parse_local, show
+from bot.when import WhenProblem, parse_local
 from handlers.broadcasts.audience_picker import (
     ask_audience,
     back,
@@ -166,8 +166,8 @@ async def ask_when(update: Update, context: Ctx) -> str | None:
     await context.bot.send_message(
         chat_of(update),
         context.t(
-            "🕒 When should it go out? Write the date and time, for example 28/11 18:00 "
-            "(Aguascalientes time)."
+            "🕒 When should it go out? Write the date and time, for example 28/11 18:00 ({zone}).",
+            zone=context.reader.typing_zone_name(),
         ),
     )
     return WHEN
@@ -176,8 +176,7 @@ async def ask_when(update: Update, context: Ctx) -> str | None:
 async def typed_when(update: Update, context: Ctx) -> str | int:
     message = update.effective_message
     assert message is not None and message.text is not None
-    services = context.services
-    moment = parse_local(message.text, now=context.now(), tz=services.settings.tz)
+    moment = parse_local(message.text, now=context.now(), tz=context.reader.typing_zone)
     if isinstance(moment, WhenProblem):
         await message.reply_text(context.t(moment.message, **moment.values))
         return WHEN
@@ -228,7 +227,7 @@ async def _queue(
     figures = await services.repos.outbox.figures(broadcast_id)
     assert figures is not None
     if scheduled_for is not None:
-        when = show(scheduled_for, tz=services.settings.tz, language=_.language)
+        when = context.reader.show(scheduled_for)
         await context.bot.send_message(
             chat_id,
             _(

@@ -18,7 +18,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks
 from bot.auth import allowed, coordinator_scope, refuse
 from bot.context import Ctx
-from bot.when import show_short
 from handlers.core import confirm
 from handlers.core.forms import chat_of
 from storage.repositories.broadcasts.outbox import Figures
@@ -71,7 +70,7 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
     outbox = context.services.repos.outbox
     total = await outbox.count_announcements()
     items = await outbox.recent(LIST_PAGE, offset)
-    tz = context.services.settings.tz
+    reader = context.reader
     if not items:
         text = _("No announcements yet. /broadcast sends the first one.")
         await context.bot.send_message(chat_of(update), text)
@@ -82,7 +81,7 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
         if f.status == "scheduled" and f.scheduled_for is not None:
             state = _(
                 "🕒 scheduled for {when}",
-                when=show_short(f.scheduled_for, tz=tz, language=_.language),
+                when=reader.show_short(f.scheduled_for),
             )
             rows.append(
                 [
@@ -112,7 +111,7 @@ async def list_broadcasts(update: Update, context: Ctx) -> None:
                         )
                     ]
                 )
-        when = show_short(f.created_at, tz=tz, language=_.language)
+        when = reader.show_short(f.created_at)
         blocks.append(
             _(
                 "<b>#{number}</b> · {when}\n{state}\n<i>{excerpt}</i>",

@@ -1,6 +1,8 @@
-"""/language: choose Spanish or English; stored for the person, menus follow."""
+"""/language: choose Spanish, English, Japanese or German; stored for the person, menus follow."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -12,20 +14,26 @@ from bot.context import Ctx
 from handlers.core import menu
 
 # Each language is named in itself, so anyone can find their own.
-LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+LANGUAGE_NAMES = {"es": "Español", "en": "English", "ja": "日本語", "de": "Deutsch"}
+PER_ROW = 2  # four names side by side would be cut on a phone
+
+
+def language_rows(
+    current: str, languages: tuple[str, ...], data: Callable[[str], str]
+) -> list[list[InlineKeyboardButton]]:
+    """The languages two by two, the one in use ticked; `data` makes each button's data."""
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if lang == current else "") + LANGUAGE_NAMES[lang], callback_data=data(lang)
+        )
+        for lang in languages
+    ]
+    return [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
 
 
 def _keyboard(current: str, languages: tuple[str, ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    ("✓ " if lang == current else "") + LANGUAGE_NAMES[lang],
-                    callback_data=callbacks.pack("lang", lang),
-                )
-                for lang in languages
-            ]
-        ]
+        language_rows(current, languages, lambda lang: callbacks.pack("lang", lang))
     )
 
 

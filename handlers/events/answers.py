@@ -19,7 +19,7 @@ from bot import callbacks
 from bot.auth import active_member
 from bot.calendar_file import ics
 from bot.context import Ctx
-from bot.when import show
+from bot.when import Reader
 from handlers.events.cards import card_buttons, card_text, is_staff_for, show_card, tapped_event
 from storage.repositories.events.events import Event
 
@@ -102,7 +102,8 @@ async def _refresh(update: Update, context: Ctx, event: Event) -> None:
         event,
         await repos.events.counts(event.id),
         now=now,
-        tz=context.services.settings.tz,
+        # a card in a group is read by many: Aguascalientes time only
+        reader=context.reader if private else Reader(context.t, context.services.settings.tz),
         answer=answer,
         personal=private,
     )
@@ -119,8 +120,9 @@ async def tell_promoted(context: Ctx, event: Event, member_id: int) -> None:
     member = await services.repos.members.by_id(member_id)
     if member is None or member.chat_id is None:
         return
-    t = services.i18n.get(services.i18n.resolve(member.language, None))
-    when = show(event.starts_at, tz=services.settings.tz, language=t.language)
+    reader = context.reader_of(member)
+    t = reader.t
+    when = reader.show(event.starts_at)
     text = t(
         "🎉 A seat freed up: you are now going to <b>{title}</b> ({when}).",
         title=event.title,

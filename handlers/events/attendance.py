@@ -85,9 +85,9 @@ async def _pick_event_for_attendees(update: Update, context: Ctx, *, unknown: bo
     _ = context.t
     scope = await coordinator_scope(context)
     found = await context.services.repos.targets.events(context.now(), scope)
-    tz = context.services.settings.tz
+    reader = context.reader
     rows = [
-        [InlineKeyboardButton(picker_label(_, e, tz), callback_data=button_data(e.id, "at"))]
+        [InlineKeyboardButton(picker_label(reader, e), callback_data=button_data(e.id, "at"))]
         for e in found
     ]
     lines = [_("I could not find that event.")] if unknown else []

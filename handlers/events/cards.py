@@ -9,7 +9,6 @@ working after a restart and wherever it was shared.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -20,7 +19,7 @@ from bot.i18n import Translator
 from bot.labels import axis_name
 from bot.roles import at_least
 from bot.validation import whole_number
-from bot.when import show
+from bot.when import Reader
 from storage.repositories.events.events import Counts, Event
 
 
@@ -62,11 +61,12 @@ def card_text(
     counts: Counts,
     *,
     now: datetime,
-    tz: ZoneInfo,
+    reader: Reader,
     answer: str | None = None,
     personal: bool = True,
 ) -> str:
-    """The event as members read it, in their language; `personal` adds their own answer."""
+    """The event as members read it, in their language and time zones; `personal` adds their
+    own answer."""
     icon = "👥" if event.kind == "meeting" else "📅"
     lines = [f"{icon} <b>{_escape(event.title)}</b>"]
     if event.kind == "meeting":
@@ -79,7 +79,7 @@ def card_text(
         )
     else:
         lines.append(t("{axis} · cluster event", axis=axis_name(t, event.axis_code)))
-    when = show(event.starts_at, tz=tz, language=t.language)
+    when = reader.show(event.starts_at)
     lines.append(t("🕒 {when} ({duration})", when=when, duration=duration_text(t, event)))
     if event.place:
         lines.append(t("📍 {place}", place=event.place))
@@ -200,7 +200,7 @@ async def show_card(update: Update, context: Ctx, event: Event) -> None:
         event,
         await repos.events.counts(event.id),
         now=now,
-        tz=context.services.settings.tz,
+        reader=context.reader,
         answer=answer,
     )
     staff = await is_staff_for(context, event)

@@ -18,7 +18,6 @@ from bot.auth import active_member, allowed, coordinator_scope
 from bot.context import Ctx
 from bot.labels import axis_name
 from bot.roles import at_least
-from bot.when import show_short
 from handlers.events.cards import button_data
 from storage.repositories.events.events import Event
 from storage.repositories.events.groups import Group
@@ -155,11 +154,10 @@ async def _refuse_with_meetings(
     """The group still has meetings ahead: say so, with a button to each one's card."""
     assert update.effective_chat is not None
     _ = context.t
-    tz = context.services.settings.tz
     rows = [
         [
             InlineKeyboardButton(
-                f"{show_short(m.starts_at, tz=tz, language=_.language)} · {m.title}"[:60],
+                f"{context.reader.show_compact(m.starts_at)} · {m.title}"[:60],
                 callback_data=button_data(m.id, "open"),
             )
         ]

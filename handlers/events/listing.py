@@ -12,7 +12,6 @@ from bot import callbacks
 from bot.auth import active_member
 from bot.context import Ctx
 from bot.roles import at_least
-from bot.when import show_short
 from handlers.events.cards import answer_label, button_data
 from handlers.shared.audience import picker_label
 
@@ -35,19 +34,19 @@ async def list_events(update: Update, context: Ctx) -> None:
     )
     rows = []
     lines = [header]
-    tz = context.services.settings.tz
+    reader = context.reader
     staff = at_least(context.role, "coordinator")
     for event in found:
         answer = await repos.events.answer_of(event.id, member.id)
         mark = f" — {answer_label(_, answer)}" if answer else ""
-        when = show_short(event.starts_at, tz=tz, language=_.language)
+        when = reader.show_short(event.starts_at)
         line = (  # coordinators see the number that /attendees and survey files refer to
             _("• {when}: {title} (#{number})", when=when, title=event.title, number=event.id)
             if staff
             else _("• {when}: {title}", when=when, title=event.title)
         )
         lines.append(line + mark)
-        label = picker_label(_, event, tz)
+        label = picker_label(reader, event)
         rows.append([InlineKeyboardButton(label, callback_data=button_data(event.id, "open"))])
     if not found:
         lines.append(_("Nothing planned yet. I will tell you when something is published."))
@@ -74,13 +73,13 @@ async def my_events(update: Update, context: Ctx) -> None:
     found = await context.services.repos.events.answered(member.id, context.now())
     lines = [_("🗓 <b>Your events</b>")]
     rows = []
-    tz = context.services.settings.tz
+    reader = context.reader
     for event, answer in found:
-        when = show_short(event.starts_at, tz=tz, language=_.language)
+        when = reader.show_short(event.starts_at)
         lines.append(
             _("• {when}: {title}", when=when, title=event.title) + f" — {answer_label(_, answer)}"
         )
-        label = picker_label(_, event, tz)
+        label = picker_label(reader, event)
         rows.append([InlineKeyboardButton(label, callback_data=button_data(event.id, "open"))])
     if not found:
         lines.append(

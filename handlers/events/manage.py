@@ -17,7 +17,7 @@ from telegram.ext import ConversationHandler
 from bot.auth import allowed
 from bot.context import Ctx
 from bot.validation import whole_number
-from bot.when import WhenProblem, parse_local, shifted_like, show, show_short
+from bot.when import WhenProblem, parse_local, shifted_like
 from handlers.core import confirm, forms
 from handlers.events.answers import tell_promoted
 from handlers.events.form_shared import (
@@ -69,7 +69,7 @@ async def _begin(update: Update, context: Ctx, action: str) -> str | None:
         return await _PROMPTS[action](update, context, event)
     form_draft(context)["then"] = action
     _ = context.t
-    when = show(event.starts_at, tz=context.services.settings.tz, language=_.language)
+    when = context.reader.show(event.starts_at)
     rows = [
         [form_button(_.label("Only this one"), "scope", ONE)],
         [form_button(_.label("This and the following ones"), "scope", FOLLOWING)],
@@ -141,7 +141,9 @@ async def _prompt_move(update: Update, context: Ctx, event: Event) -> str:
         update,
         context,
         context.t(
-            "🕒 New date and time for <b>{title}</b>? For example 28/11 18:00.", title=event.title
+            "🕒 New date and time for <b>{title}</b>? For example 28/11 18:00 ({zone}).",
+            title=event.title,
+            zone=context.reader.typing_zone_name(),
         ),
     )
     return MOVE
@@ -154,8 +156,8 @@ async def typed_move(update: Update, context: Ctx) -> str | int:
     if event is None:
         return ConversationHandler.END
     now = context.now()
-    tz = context.services.settings.tz
-    moment = parse_local(message.text or "", now=now, tz=tz)
+    tz = context.services.settings.tz  # series keep their local time in Aguascalientes
+    moment = parse_local(message.text or "", now=now, tz=context.reader.typing_zone)
     if isinstance(moment, WhenProblem):
         await forms.say(update, context, context.t(moment.message, **moment.values))
         return MOVE
@@ -178,10 +180,10 @@ async def typed_move(update: Update, context: Ctx) -> str | int:
     _ = context.t
     text = _(
         "✅ Moved to {when}. Everyone who answered is being told.",
-        when=show(moment, tz=tz, language=_.language),
+        when=context.reader.show(moment),
     )
     if len(moves) > 1:
-        dates = ", ".join(show_short(start, tz=tz, language=_.language) for _i, start in moves[1:])
+        dates = _.join(context.reader.show_short(start) for _i, start in moves[1:])
         text += "\n" + _._n(
             "🔁 {count} following meeting too, by the same change: {dates}",
             "🔁 The {count} following meetings too, by the same change: {dates}",

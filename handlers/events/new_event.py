@@ -20,7 +20,7 @@ from bot.auth import allowed, coordinator_scope
 from bot.context import Ctx
 from bot.labels import axis_name
 from bot.validation import whole_number
-from bot.when import WhenProblem, parse_local, series_starts, show
+from bot.when import WhenProblem, parse_local, series_starts
 from handlers.core import confirm, forms, menu
 from handlers.events.cards import card_buttons, card_text
 from handlers.events.form_shared import (
@@ -181,8 +181,9 @@ async def _ask_when(update: Update, context: Ctx) -> str:
         update,
         context,
         context.t(
-            "🕒 When does it start? Aguascalientes time, for example 28/11 18:00, "
-            "28/11/2026 18:00 or 2026-11-28 18:00."
+            "🕒 When does it start? For example 28/11 18:00, 28/11/2026 18:00 or "
+            "2026-11-28 18:00 ({zone}).",
+            zone=context.reader.typing_zone_name(),
         ),
     )
     return WHEN
@@ -191,7 +192,7 @@ async def _ask_when(update: Update, context: Ctx) -> str:
 async def typed_when(update: Update, context: Ctx) -> str:
     message = update.effective_message
     assert message is not None
-    moment = parse_local(message.text or "", now=context.now(), tz=context.services.settings.tz)
+    moment = parse_local(message.text or "", now=context.now(), tz=context.reader.typing_zone)
     if isinstance(moment, WhenProblem):
         await forms.say(update, context, context.t(moment.message, **moment.values))
         return WHEN
@@ -205,7 +206,7 @@ async def typed_when(update: Update, context: Ctx) -> str:
             form_button(_.label("3 h"), "dur", 180),
         ]
     ]
-    when = show(moment, tz=context.services.settings.tz, language=_.language)
+    when = context.reader.show(moment)
     await forms.say(
         update,
         context,
@@ -378,8 +379,8 @@ async def _preview(update: Update, context: Ctx) -> str:
     )
     _ = context.t
     now = context.now()
-    tz = context.services.settings.tz
-    card = card_text(_, sample, Counts(), now=now, tz=tz, personal=False)
+    reader = context.reader
+    card = card_text(_, sample, Counts(), now=now, reader=reader, personal=False)
     await context.bot.send_message(
         forms.chat_of(update),
         card,
@@ -388,7 +389,7 @@ async def _preview(update: Update, context: Ctx) -> str:
     )
     lines = [_("👆 This is how members will see it.")]
     if new.occurrences:
-        dates = ", ".join(show(d, tz=tz, language=_.language) for d in new.occurrences)
+        dates = _.join(reader.show(d) for d in new.occurrences)
         lines.append(_("🔁 Also on: {dates}", dates=dates))
     key = confirm.draft_key(draft)
     rows = [

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from bot import deeplinks, notices
 from bot.context import Ctx
 from bot.notices import Notice, Rendered
-from bot.when import show
 from handlers.events.attendance import check_in_by_link
 from handlers.events.cards import card_buttons, card_text, open_by_link
 from storage.audience import Audience, Recipient
@@ -92,7 +91,7 @@ async def render_announcement(notice: Notice) -> Rendered | None:
     text = (
         notice.t("📣 <b>New</b>")
         + "\n"
-        + card_text(notice.t, event, counts, now=now, tz=services.settings.tz, personal=personal)
+        + card_text(notice.t, event, counts, now=now, reader=notice.reader, personal=personal)
     )
     return Rendered(text, card_buttons(notice.t, event, now=now))
 
@@ -102,14 +101,14 @@ async def render_update(notice: Notice) -> Rendered | None:
     event = await services.repos.events.get(notice.event_id or 0)
     if event is None:
         return None
-    t, tz = notice.t, services.settings.tz
+    t, reader = notice.t, notice.reader
     details = json.loads(notice.text)
-    when = show(event.starts_at, tz=tz, language=t.language)
+    when = reader.show(event.starts_at)
     if details["change"] == "cancelled":
         text = t("❌ <b>{title}</b> ({when}) was cancelled.", title=event.title, when=when)
         return Rendered(text)
     if details["change"] == "moved":
-        old = show(datetime.fromisoformat(details["old"]), tz=tz, language=t.language)
+        old = reader.show(datetime.fromisoformat(details["old"]))
         text = t(
             "🕒 <b>{title}</b> was moved: now {when} (before: {old}).",
             title=event.title,
@@ -127,7 +126,7 @@ async def render_update(notice: Notice) -> Rendered | None:
         else None
     )
     counts = await services.repos.events.counts(event.id)
-    card = card_text(t, event, counts, now=services.clock(), tz=tz, answer=answer)
+    card = card_text(t, event, counts, now=services.clock(), reader=reader, answer=answer)
     return Rendered(f"{text}\n\n{card}", card_buttons(t, event, now=services.clock()))
 
 
@@ -148,8 +147,8 @@ async def render_reminder(notice: Notice) -> Rendered | None:
         and await services.repos.events.answer_of(event.id, member_id) != "going"
     ):
         return None
-    t, tz = notice.t, services.settings.tz
-    when = show(event.starts_at, tz=tz, language=t.language)
+    t = notice.t
+    when = notice.reader.show(event.starts_at)
     minutes = int((event.starts_at - services.clock()).total_seconds() // 60)
     if details["lead"] == "1h" and minutes < 50:  # late: said Going since, or the bot was down
         head = t._n(

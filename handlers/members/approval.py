@@ -145,6 +145,7 @@ def _coordinator_name(context: Ctx, t: Translator | None = None) -> str:
     known only from ADMIN_IDS."""
     if context.member and context.member.full_name:
         return context.member.full_name
+    # Translators: who decided, as {name} in "✅ Approved by {name}." and "❌ Rejected by {name}."
     return (t or context.t).label("an administrator")
 
 

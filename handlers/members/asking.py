@@ -12,13 +12,13 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from bot import validation
+from bot import callbacks, validation
 from bot.context import Ctx
 from bot.i18n import N_
 from bot.labels import SECTOR_NAMES, axis_name
 from bot.privacy import PRIVACY_VERSION
 from handlers.core.forms import say
-from handlers.core.language import LANGUAGE_NAMES
+from handlers.core.language import language_rows
 from handlers.members import profile
 from handlers.members.form_base import (
     button,
@@ -55,11 +55,11 @@ REMOVE_PHONE = N_("🗑 Remove my number")
 
 async def ask_language(update: Update, context: Ctx) -> None:
     _ = context.t
-    current = _.language
-    buttons = [
-        button(("✓ " if code == current else "") + name, "lang", code)
-        for code, name in LANGUAGE_NAMES.items()
-    ]
+    rows = language_rows(
+        _.language,
+        context.services.i18n.languages,
+        lambda code: callbacks.pack("su", "lang", code),
+    )
     await say(
         update,
         context,
@@ -67,7 +67,7 @@ async def ask_language(update: Update, context: Ctx) -> None:
             "👋 Welcome to CLIA, the Cluster of Industrialists of Aguascalientes! "
             "Let's make you a member; it takes about a minute.\n\nFirst, choose your language:"
         ),
-        InlineKeyboardMarkup([buttons]),
+        InlineKeyboardMarkup(rows),
     )
 
 

@@ -10,7 +10,7 @@ from bot.auth import own_member
 from bot.context import Ctx
 from bot.labels import axis_name, status_name
 from handlers.core.language import ask_language
-from handlers.members.steps import AXES, EMAIL, JOB_TITLE, NAME, ORGANIZATION, PHONE
+from handlers.members.steps import AXES, EMAIL, JOB_TITLE, NAME, ORGANIZATION, PHONE, TIME_ZONE
 from handlers.members.summary import member_summary
 
 
@@ -29,6 +29,11 @@ async def show_profile(update: Update, context: Ctx) -> None:
         _("<b>Your profile</b> ({status})", status=status_name(_, member.status))
         + "\n\n"
         + await member_summary(context, member, _)
+        + "\n"
+        + _(
+            "🕒 Time zone: {zone}",
+            zone=context.reader.zone_label(member.time_zone),
+        )
     )
     rows = [
         [_edit(_.label("✏️ Name"), NAME), _edit(_.label("✏️ Organization"), ORGANIZATION)],
@@ -38,6 +43,9 @@ async def show_profile(update: Update, context: Ctx) -> None:
             InlineKeyboardButton(
                 _.label("🌐 Language"), callback_data=callbacks.pack("pf", "lang")
             ),
+            _edit(_.label("🕒 Time zone"), TIME_ZONE),
+        ],
+        [
             InlineKeyboardButton(
                 _.label("🔔 Notifications"), callback_data=callbacks.pack("pf", "ntf")
             ),

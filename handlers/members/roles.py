@@ -42,7 +42,7 @@ async def _role_text(context: Ctx, member: Member, t: Translator) -> str:
         if not scope:
             return t.label("coordinator of all axes")
         axes = {a.id: a.code for a in await context.services.repos.reference.axes()}
-        names = ", ".join(axis_name(t, axes[a]) for a in sorted(scope) if a in axes)
+        names = t.join(axis_name(t, axes[a]) for a in sorted(scope) if a in axes)
         return t.label("coordinator of {axes}", axes=names)
     return t.label("member")
 
@@ -205,7 +205,7 @@ async def _describe(context: Ctx, member: Member, scope: frozenset[int], t: Tran
         return t.label("coordinator of all axes")
     axes = {a.id: a.code for a in await context.services.repos.reference.axes()}
     return t.label(
-        "coordinator of {axes}", axes=", ".join(axis_name(t, axes[a]) for a in sorted(scope))
+        "coordinator of {axes}", axes=t.join(axis_name(t, axes[a]) for a in sorted(scope))
     )
 
 
@@ -283,7 +283,7 @@ async def cancelled(update: Update, context: Ctx) -> None:
 
 
 def _local(context: Ctx, stamp: str) -> str:
-    return from_db_time(stamp).astimezone(context.services.settings.tz).strftime("%Y-%m-%d %H:%M")
+    return context.reader.show_short(from_db_time(stamp))
 
 
 async def audit(update: Update, context: Ctx) -> None:

@@ -29,6 +29,7 @@ from telegram.ext import (
 
 from bot import callbacks, deeplinks
 from bot.auth import own_member
+from bot.config import SUPPORTED_LANGUAGES
 from bot.context import Ctx
 from handlers.core import common, forms, menu
 from handlers.core.forms import say
@@ -71,9 +72,14 @@ from handlers.members.steps import (
     PRIVACY,
     SECTOR,
     SUMMARY,
+    TIME_ZONE,
 )
+from handlers.members.zones import ask_time_zone, chose_zone, typed_zone
 
 EDITABLE = (NAME, ORGANIZATION, JOB_TITLE, EMAIL, PHONE, AXES)
+PROFILE_ONLY = (TIME_ZONE,)  # edited from /profile, never asked at sign-up
+# Every step's question: the sign-up's, and the time zone of /profile.
+ASKED = {**ASK, TIME_ZONE: ask_time_zone}
 
 
 # --- entering the form ------------------------------------------------------------------
@@ -121,7 +127,7 @@ async def begin(update: Update, context: Ctx) -> str | int:
         )
     elif step != LANGUAGE:
         await say(update, context, context.t("👋 Welcome back! Let's continue where you left off."))
-    await ASK[step](update, context)
+    await ASKED[step](update, context)
     return step
 
 
@@ -134,7 +140,7 @@ async def edit_from_profile(update: Update, context: Ctx) -> str | int:
     await query.answer()
     step = query.data.split(":")[2]
     form_data(context)["mode"] = "profile"
-    await ASK[step](update, context)
+    await ASKED[step](update, context)
     return step
 
 
@@ -166,7 +172,7 @@ def _wrong_input(step: str) -> Any:
         else:
             hint = _("Please answer with a text message.")
         await say(update, context, hint)
-        await ASK[step](update, context)
+        await ASKED[step](update, context)
         return step
 
     return callback
@@ -199,7 +205,7 @@ def _again(step: str) -> Any:
             context,
             context.t("You are in the middle of the form. Let's continue where you left off."),
         )
-        await ASK[step](update, context)
+        await ASKED[step](update, context)
         return step
 
     return callback
@@ -258,7 +264,12 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
     text = menu.TYPED  # a main-menu tap is not an answer
     private = filters.ChatType.PRIVATE
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
-        LANGUAGE: _step(LANGUAGE, CallbackQueryHandler(chose_language, _cb("lang", "(es|en)"))),
+        LANGUAGE: _step(
+            LANGUAGE,
+            CallbackQueryHandler(
+                chose_language, _cb("lang", "(" + "|".join(SUPPORTED_LANGUAGES) + ")")
+            ),
+        ),
         PRIVACY: _step(
             PRIVACY,
             CallbackQueryHandler(accepted_privacy, _cb("ok")),
@@ -290,6 +301,11 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
             CallbackQueryHandler(toggled_axis, _cb("ax", r"(\d+)")),
             CallbackQueryHandler(axes_done, _cb("axdone")),
         ),
+        TIME_ZONE: _step(
+            TIME_ZONE,
+            CallbackQueryHandler(chose_zone, _cb("tz", r"(\d+|home)")),
+            MessageHandler(text, typed_zone),
+        ),
         SUMMARY: _step(
             SUMMARY,
             CallbackQueryHandler(confirmed, _cb("cf")),
@@ -304,7 +320,7 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
                 CommandHandler("start", begin, filters=private),
                 CallbackQueryHandler(
                     edit_from_profile,
-                    callbacks.pattern("pf", "ed", "(" + "|".join(EDITABLE) + ")"),
+                    callbacks.pattern("pf", "ed", "(" + "|".join(EDITABLE + PROFILE_ONLY) + ")"),
                 ),
             ],
             states=states,

@@ -16,3 +16,4 @@ EMAIL = "email"
 PHONE = "phone"
 AXES = "axes"
 SUMMARY = "summary"
+TIME_ZONE = "time_zone"  # asked only from /profile

@@ -27,5 +27,5 @@ async def member_summary(context: Ctx, member: Member, t: Translator) -> str:
         title=member.job_title or dash,
         email=member.email or dash,
         phone=member.phone or dash,
-        axes=", ".join(axis_name(t, a.code) for a in axes) or dash,
+        axes=t.join(axis_name(t, a.code) for a in axes) or dash,
     )

@@ -7,23 +7,21 @@ May use bot/ and storage/ only; never a feature package.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.context import Ctx
 from bot.i18n import Translator
 from bot.labels import axis_name, sector_name
-from bot.when import show_short
+from bot.when import Reader
 from storage.audience import Audience
 from storage.repositories.events.events import Event
 from storage.repositories.events.targets import Target
 
 
-def picker_label(t: Translator, event: Target | Event, tz: ZoneInfo) -> str:
-    """An event on a button: its date first, so the meetings of a series can be told apart."""
+def picker_label(reader: Reader, event: Target | Event) -> str:
+    """An event on a button: its date first (short, Aguascalientes time), so the meetings of
+    a series can be told apart."""
     assert event.starts_at is not None
     title = event.name if isinstance(event, Target) else event.title
-    return f"{show_short(event.starts_at, tz=tz, language=t.language)} · {title}"[:64]
-
+    return f"{reader.show_compact(event.starts_at)} · {title}"[:64]
 
 
 async def describe(context: Ctx, t: Translator, audience: Audience) -> str:
@@ -33,14 +31,14 @@ async def describe(context: Ctx, t: Translator, audience: Audience) -> str:
         return t.label("every member")
     if audience.kind == "axes":
         codes = {a.id: a.code for a in await repos.reference.axes()}
-        names = ", ".join(axis_name(t, codes[i]) for i in audience.ids if i in codes)
+        names = t.join(axis_name(t, codes[i]) for i in audience.ids if i in codes)
         return t.label("members of {names}", names=names)
     if audience.kind == "organizations":
         orgs = [await repos.reference.organization(i) for i in audience.ids]
-        names = ", ".join(o.name for o in orgs if o is not None)
+        names = t.join(o.name for o in orgs if o is not None)
         return t.label("members of {names}", names=names)
     if audience.kind == "sectors":
-        names = ", ".join(sector_name(t, s) for s in audience.sectors)
+        names = t.join(sector_name(t, s) for s in audience.sectors)
         return t.label("members of the sectors {names}", names=names)
     if audience.kind == "working_group":
         group = await repos.targets.name("working_group", audience.ids[0])

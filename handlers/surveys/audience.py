@@ -77,8 +77,8 @@ async def listing(context: Ctx, kind: str, page: int) -> tuple[str, InlineKeyboa
             if events
             else _("There are no published events from the last 30 days or coming up.")
         )
-        tz = context.services.settings.tz
-        rows = [[button(picker_label(_, e, tz), "audo", "evt", e.id)] for e in events]
+        reader = context.reader
+        rows = [[button(picker_label(reader, e), "audo", "evt", e.id)] for e in events]
     rows.append([button(_.label("◀ Back"), "audk", "menu", 0)])
     return text, InlineKeyboardMarkup(rows)
 
@@ -150,6 +150,9 @@ async def _audience_chosen(update: Update, context: Ctx, audience: Audience) -> 
     await forms.say(
         update,
         context,
-        context.t("🕒 Until when is it open? For example 5/12 18:00 (Aguascalientes time)."),
+        context.t(
+            "🕒 Until when is it open? For example 5/12 18:00 ({zone}).",
+            zone=context.reader.typing_zone_name(),
+        ),
     )
     return CLOSES

@@ -34,15 +34,16 @@ async def sent_example(update: Update, context: Ctx) -> str:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    local = context.now().astimezone(context.services.settings.tz) + timedelta(days=14)
-    document = example(local.strftime("%Y-%m-%d 18:00")).encode()
+    local = context.now().astimezone(context.reader.typing_zone) + timedelta(days=14)
+    document = example(local.date().isoformat() + " 18:00").encode()
     await context.bot.send_document(
         forms.chat_of(update),
         InputFile(io.BytesIO(document), filename=context.t.label("survey-example.yaml")),
         caption=context.t(
             "📄 Edit the texts and send the file back to me.\n• type: {types}\n"
             "• audience: {audiences}\n• show_if: {show_if} asks a question only after that "
-            "answer\n• closes: date and time in Aguascalientes",
+            "answer\n• closes: date and time ({zone})",
+            zone=context.reader.typing_zone_name(),
             types="single, multi, scale, nps, yesno, number (min, max), text (max_length)",
             audiences="everyone, {axis: innovation | talent | leadership | globalization}, "
             "{organization: …}, {sector: oem | tier1 | supplier | academia | government | "
@@ -89,7 +90,7 @@ async def document_received(update: Update, context: Ctx) -> str | int | None:
         lines.append(_("Correct the file and send it again."))
         await message.reply_text("\n".join(lines))
         return None
-    closes = parse_local(definition.closes, now=context.now(), tz=context.services.settings.tz)
+    closes = parse_local(definition.closes, now=context.now(), tz=context.reader.typing_zone)
     if isinstance(closes, WhenProblem):
         problem_text = context.t.label(closes.message, **closes.values)
         await message.reply_text(

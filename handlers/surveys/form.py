@@ -240,7 +240,7 @@ async def chose_anonymous(update: Update, context: Ctx) -> str:
 
 async def typed_closes(update: Update, context: Ctx) -> str:
     text = (update.effective_message.text or "") if update.effective_message else ""
-    moment = parse_local(text, now=context.now(), tz=context.services.settings.tz)
+    moment = parse_local(text, now=context.now(), tz=context.reader.typing_zone)
     if isinstance(moment, WhenProblem):
         await forms.say(update, context, context.t(moment.message, **moment.values))
         return CLOSES

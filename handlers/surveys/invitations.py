@@ -20,27 +20,24 @@ from bot.context import Ctx
 from bot.i18n import Translator
 from bot.notices import Notice, PollSpec, Rendered
 from bot.validation import whole_number
-from bot.when import show
+from bot.when import Reader
 from storage.audience import includes
 from storage.repositories.surveys.surveys import Survey
 
 # --- the invitation ------------------------------------------------------------------------------
 
 
-def invitation_text(t: Translator, survey: Survey, tz: object) -> str:
-    """Title, introduction, how many questions and until when; whether it is anonymous."""
-    from zoneinfo import ZoneInfo
-
-    assert isinstance(tz, ZoneInfo)
+def invitation_text(reader: Reader, survey: Survey) -> str:
+    """Title, introduction, how many questions and until when (in the reader's time zones);
+    whether it is anonymous."""
+    t = reader.t
     lines = [t("📝 <b>Survey: {title}</b>", title=survey.title)]
     if survey.intro:
         lines.append(html.escape(survey.intro, quote=False))
     count = len(survey.questions)
     lines.append(t._n("{count} question", "{count} questions", count))
     if survey.closes_at is not None:
-        lines[-1] += " · " + t(
-            "open until {when}", when=show(survey.closes_at, tz=tz, language=t.language)
-        )
+        lines[-1] += " · " + t("open until {when}", when=reader.show(survey.closes_at))
     if survey.anonymous:
         lines.append(t("🔒 Anonymous: your answers are not linked to you."))
     return "\n".join(lines)
@@ -106,7 +103,7 @@ async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
         return
     await context.bot.send_message(
         update.effective_chat.id,
-        invitation_text(context.t, survey, context.services.settings.tz),
+        invitation_text(context.reader, survey),
         reply_markup=start_button(context.t, survey),
     )
 
@@ -126,7 +123,7 @@ async def my_surveys(update: Update, context: Ctx) -> None:
     for survey in waiting:
         await context.bot.send_message(
             update.effective_chat.id,
-            invitation_text(_, survey, context.services.settings.tz),
+            invitation_text(context.reader, survey),
             reply_markup=start_button(_, survey),
         )
 
@@ -201,7 +198,7 @@ async def render_invitation(notice: Notice) -> Rendered | None:
                 )
 
         return Rendered(spec.question, poll=spec, on_sent=remember)
-    text = invitation_text(notice.t, survey, services.settings.tz)
+    text = invitation_text(notice.reader, survey)
     return Rendered(text, start_button(notice.t, survey))
 
 
@@ -216,11 +213,7 @@ async def render_reminder(notice: Notice) -> Rendered | None:
         if state is None or state[1]:
             return None
     t = notice.t
-    when = (
-        show(survey.closes_at, tz=services.settings.tz, language=t.language)
-        if survey.closes_at
-        else ""
-    )
+    when = notice.reader.show(survey.closes_at) if survey.closes_at else ""
     text = t(
         "🔔 Reminder: the survey <b>{title}</b> is open until {when}. It takes a few taps, "
         "and you continue where you left off.",

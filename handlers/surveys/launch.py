@@ -40,9 +40,8 @@ async def preview(
     draft["audience_json"] = audience.to_json()
     draft["closes_at"] = closes.isoformat()
     _ = context.t
-    tz = context.services.settings.tz
     sample = _sample(definition, audience, closes)
-    await forms.say(update, context, invitation_text(_, sample, tz))
+    await forms.say(update, context, invitation_text(context.reader, sample))
     first = sample.questions[0]
     text, markup = question_message(_, sample, first, Progress(position=1))
     await forms.say(update, context, text, markup)

@@ -14,7 +14,7 @@ from telegram.ext import ConversationHandler
 
 from bot.auth import allowed
 from bot.context import Ctx
-from bot.when import WhenProblem, parse_local, show
+from bot.when import WhenProblem, parse_local
 from handlers.core import confirm, forms
 from handlers.surveys.results import send_export
 from handlers.surveys.steps import REMIND_AT, button, draft_of, may_manage, may_see_results
@@ -81,7 +81,12 @@ async def survey_action(update: Update, context: Ctx) -> str | None:
         assert context.user_data is not None
         context.user_data["svd"] = {"remind": survey.id}
         await forms.say(
-            update, context, _("🕒 When should the reminder go out? For example 3/12 09:00.")
+            update,
+            context,
+            _(
+                "🕒 When should the reminder go out? For example 3/12 09:00 ({zone}).",
+                zone=context.reader.typing_zone_name(),
+            ),
         )
         return REMIND_AT
     if action == "close":
@@ -125,7 +130,7 @@ async def typed_remind_at(update: Update, context: Ctx) -> str | int:
     survey = await context.services.repos.surveys.get(int(survey_id or 0))
     if survey is None or not await may_manage(update, context, survey):
         return ConversationHandler.END  # checked again now: the role or its axes may have changed
-    moment = parse_local(text, now=context.now(), tz=context.services.settings.tz)
+    moment = parse_local(text, now=context.now(), tz=context.reader.typing_zone)
     if isinstance(moment, WhenProblem):
         await forms.say(update, context, context.t(moment.message, **moment.values))
         return REMIND_AT
@@ -144,7 +149,7 @@ async def typed_remind_at(update: Update, context: Ctx) -> str | int:
         survey_id=survey.id,
         scheduled_for=moment,
     )
-    when = show(moment, tz=context.services.settings.tz, language=context.t.language)
+    when = context.reader.show(moment)
     await forms.say(
         update,
         context,

@@ -25,10 +25,10 @@ from storage.repositories.surveys.results import QuestionResult, Results
 from storage.repositories.surveys.surveys import Survey
 
 
-def results_text(t: Translator, results: Results, tz: object) -> list[str]:
-    """The figures in words, split into messages that fit Telegram's limit."""
+def results_text(t: Translator, results: Results) -> list[str]:
+    """The figures in words (numbers and percentages as the reader's language writes them),
+    split into messages that fit Telegram's limit."""
     survey = results.survey
-    rate = 100 * results.completed / results.invited if results.invited else 0.0
     status = t.label("open") if survey.status == "open" else t.label("closed")
     blocks = [
         t(
@@ -39,11 +39,11 @@ def results_text(t: Translator, results: Results, tz: object) -> list[str]:
         )
         + "\n"
         + t(
-            "Response rate: {completed} of {invited} invited ({rate}%) · {started} started",
-            completed=results.completed,
-            invited=results.invited,
-            rate=f"{rate:.0f}",
-            started=results.started,
+            "Response rate: {completed} of {invited} invited ({rate}) · {started} started",
+            completed=t.number(results.completed),
+            invited=t.number(results.invited),
+            rate=t.percent(results.completed, results.invited),
+            started=t.number(results.started),
         )
     ]
     for item in results.questions:
@@ -58,18 +58,24 @@ def results_text(t: Translator, results: Results, tz: object) -> list[str]:
             )
         ]
         for label, number in _distribution(t, item):
-            share = 100 * number / item.answered if item.answered else 0
             lines.append(
-                t("• {label}: {count} ({share}%)", label=label, count=number, share=f"{share:.0f}")
+                t(
+                    "• {label}: {count} ({share})",
+                    label=label,
+                    count=t.number(number),
+                    share=t.percent(number, item.answered),
+                )
             )
         if item.mean is not None:
-            lines.append(t("Mean: {mean}", mean=f"{item.mean:.2f}"))
+            lines.append(t("Mean: {mean}", mean=t.number(item.mean, 2)))
         if item.nps is not None:
-            lines.append(t("NPS: {score}", score=f"{item.nps:+.0f}"))
+            lines.append(t("NPS: {score}", score=t.signed(item.nps)))
         for text in item.texts[:30]:
             lines.append("💬 " + html.escape(text, quote=False))
         if len(item.texts) > 30:
-            lines.append(t("…and {count} more in the exports.", count=len(item.texts) - 30))
+            lines.append(
+                t("…and {count} more in the exports.", count=t.number(len(item.texts) - 30))
+            )
         blocks.append("\n".join(lines))
     messages, current = [], ""
     for block in blocks:
@@ -110,9 +116,9 @@ def chart_of(t: Translator, item: QuestionResult) -> Bars | None:
     question = item.question
     headline = ""
     if item.mean is not None:
-        headline = t.label("Mean: {mean}", mean=f"{item.mean:.2f}")
+        headline = t.label("Mean: {mean}", mean=t.number(item.mean, 2))
     if item.nps is not None:
-        headline = t.label("NPS: {score}", score=f"{item.nps:+.0f}")
+        headline = t.label("NPS: {score}", score=t.signed(item.nps))
     nps = question.kind == "nps"
     return Bars(
         title=f"{question.position}. {question.text}",
@@ -122,6 +128,8 @@ def chart_of(t: Translator, item: QuestionResult) -> Bars | None:
         people=item.answered,  # the same base as the text's percentages
         colors=NPS_COLORS if nps else None,
         legend=t.label("0–6 detractors · 7–8 passives · 9–10 promoters") if nps else "",
+        count_text=t.number,
+        share_text=t.percent,
     )
 
 
@@ -204,7 +212,7 @@ async def send_results(update: Update, context: Ctx, results: Results) -> None:
 
     _ = context.t
     survey = results.survey
-    for text in results_text(_, results, context.services.settings.tz):
+    for text in results_text(_, results):
         await forms.say(update, context, text)
     for item in results.questions:
         bars = chart_of(_, item)

@@ -296,6 +296,31 @@ async def test_scheduled_broadcast_goes_out_at_its_time_with_the_audience_of_the
     assert late
 
 
+async def test_a_coordinator_in_new_york_schedules_in_new_york_time(harness: Harness) -> None:
+    await _cluster(harness)
+    cora = await _coordinator(harness, time_zone="America/New_York", language="en")
+    await cora.send("/broadcast")
+    await harness.feed(_text_update(cora, "Assembly on Thursday", []))
+    await cora.tap("🎯 Members of axes")
+    await cora.tap("💡 Innovation")
+    await cora.tap("Continue ▶️")
+    replies = await cora.tap("🕒 Schedule")
+    assert "for example 28/11 18:00 (New York time)." in replies.text
+    replies = await cora.send("24/11 19:00")  # 18:00 in Aguascalientes, midnight UTC
+    assert (
+        "scheduled for Tuesday, November 24, 2026, 18:00 Aguascalientes · 19:00 New York"
+        in replies.text
+    )
+    assert await harness.db.fetchval("SELECT scheduled_for FROM broadcasts") == (
+        "2026-11-25T00:00:00Z"
+    )
+    harness.clock.advance(hours=7, minutes=59)
+    assert (await harness.drain()).calls == []  # not before its time
+    harness.clock.advance(minutes=1)
+    delivered = await harness.drain()
+    assert {101, 102} <= {c.chat_id for c in delivered.messages}
+
+
 async def test_a_scheduled_broadcast_can_be_cancelled_from_the_list(harness: Harness) -> None:
     await _cluster(harness)
     cora = await _coordinator(harness)
@@ -303,7 +328,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled_from_the_list(harness: Har
     await cora.tap("🕒 Programar")
     await cora.send("25/11 09:00")
     replies = await cora.send("/broadcasts")
-    assert "programado para el 25 nov 2026, 09:00" in replies.text
+    assert "programado para el mié, 25 de nov de 2026, 09:00" in replies.text
     replies = await cora.tap("✖ Cancelar #1")
     assert "quedó cancelado" in replies.text
     harness.clock.advance(days=2)
@@ -433,7 +458,7 @@ async def test_audiences_by_event_answers_unfinished_survey_and_sector(harness: 
 
     going_or_maybe = (
         "📅 Quienes respondieron a un evento",
-        "1 dic 2026, 10:00 · Foro",
+        "1 dic, 10:00 · Foro",
         "✅ Asistiré y 🤔 Tal vez",
     )
     assert await recipients(*going_or_maybe) == [101, 102]

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot.catalogs import extract, po_path
 from bot.config import SUPPORTED_LANGUAGES
-from bot.i18n import LOCALES_DIR
+from bot.i18n import LOCALES_DIR, Translator
 
 
 def _read(path: str) -> Catalog:
@@ -69,3 +69,80 @@ def test_translations_keep_the_html_tags(language: str) -> None:
     for message in _read(str(po_path(language))):
         if message.id and isinstance(message.id, str):
             assert sorted(tags.findall(message.id)) == sorted(tags.findall(message.string))
+
+
+# Japanese has one form; Spanish, English and German two (one, other).
+PLURAL_FORMS = {
+    "es": (2, "nplurals=2; plural=(n != 1);"),
+    "en": (2, "nplurals=2; plural=(n != 1);"),
+    "ja": (1, "nplurals=1; plural=0;"),
+    "de": (2, "nplurals=2; plural=(n != 1);"),
+}
+
+
+def test_every_shipped_language_has_its_plural_rule_stated() -> None:
+    assert set(PLURAL_FORMS) == set(SUPPORTED_LANGUAGES)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_catalog_declares_its_languages_plural_forms(language: str) -> None:
+    """The header Babel and gettext read the plural rule from, and every plural entry
+    with exactly that many forms."""
+    path = po_path(language)
+    header = path.read_text("utf-8")
+    nplurals, rule = PLURAL_FORMS[language]
+    assert f'"Plural-Forms: {rule}\\n"' in header
+    catalog = _read(str(path))
+    assert catalog.num_plurals == nplurals
+    plurals = [m for m in catalog if m.id and isinstance(m.id, tuple)]
+    assert plurals, "the bot has plural messages"
+    for message in plurals:
+        assert isinstance(message.string, tuple)
+        assert len(message.string) == nplurals, (language, message.id)
+
+
+# A count as each language reads it: 0, 1 and 2 of the same message.
+COUNTS = {
+    "es": ("✅ 0 asistirán", "✅ 1 asistirá", "✅ 2 asistirán"),
+    "en": ("✅ 0 going", "✅ 1 going", "✅ 2 going"),
+    "ja": ("✅ 参加 0名", "✅ 参加 1名", "✅ 参加 2名"),
+    "de": ("✅ 0 Zusagen", "✅ 1 Zusage", "✅ 2 Zusagen"),
+}
+QUESTIONS = {
+    "es": ("0 preguntas", "1 pregunta", "2 preguntas"),
+    "en": ("0 questions", "1 question", "2 questions"),
+    "ja": ("全0問", "全1問", "全2問"),
+    "de": ("0 Fragen", "1 Frage", "2 Fragen"),
+}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_counts_of_zero_one_and_two_take_the_right_form(language: str) -> None:
+    t = Translator(language)
+    for count, expected in zip((0, 1, 2), COUNTS[language], strict=True):
+        assert t._n("✅ {count} going", "✅ {count} going", count) == expected
+    for count, expected in zip((0, 1, 2), QUESTIONS[language], strict=True):
+        assert t._n("{count} question", "{count} questions", count) == expected
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_every_plural_message_renders_0_1_and_2_from_the_form_its_rule_picks(
+    language: str,
+) -> None:
+    """Through the running translator, not just the file: 1 takes the first form, 0 and 2
+    the second (in Japanese, the one form), with the count in it."""
+    catalog = _read(str(po_path(language)))
+    t = Translator(language)
+    for message in catalog:
+        if not (message.id and isinstance(message.id, tuple)):
+            continue
+        singular, plural = message.id
+        values = {name: f"<{name}>" for name in _placeholders(singular) - {"count"}}
+        for count in (0, 1, 2):
+            form = 0 if PLURAL_FORMS[language][0] == 1 or count == 1 else 1
+            expected = message.string[form].format(count=count, **values)
+            rendered = (
+                t._n(singular, plural, count, **values).replace("&lt;", "<").replace("&gt;", ">")
+            )
+            assert rendered == expected, (language, singular, count)
+            assert str(count) in rendered

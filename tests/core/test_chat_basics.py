@@ -34,17 +34,29 @@ async def test_start_offers_sign_up_in_the_phones_language(harness: Harness) -> 
     ana = harness.person(first_name="Ana")
     replies = await ana.send("/start")
     assert "¡Bienvenido(a) a CLIA, el Clúster de Industriales de Aguascalientes!" in replies.text
-    assert replies.last.button_labels == ["✓ Español", "English"]
+    assert replies.last.button_labels == ["✓ Español", "English", "日本語", "Deutsch"]
+    assert replies.last.params["reply_markup"]["inline_keyboard"][1][0]["text"] == "日本語"
 
     john = harness.person(user_id=1002, first_name="John", language_code="en")
     replies = await john.send("/start")
     assert "Welcome to CLIA, the Cluster of Industrialists of Aguascalientes!" in replies.text
-    assert replies.last.button_labels == ["Español", "✓ English"]
+    assert replies.last.button_labels == ["Español", "✓ English", "日本語", "Deutsch"]
+
+    kenji = harness.person(user_id=1003, first_name="Kenji", language_code="ja")
+    replies = await kenji.send("/start")
+    assert "CLIA（アグアスカリエンテス産業クラスター）へようこそ" in replies.text
+    assert replies.last.button_labels == ["Español", "English", "✓ 日本語", "Deutsch"]
+
+    jurgen = harness.person(user_id=1004, first_name="Jürgen", language_code="de-AT")
+    replies = await jurgen.send("/start")
+    assert "Willkommen bei CLIA, dem Industriecluster Aguascalientes!" in replies.text
+    assert replies.last.button_labels == ["Español", "English", "日本語", "✓ Deutsch"]
 
 
 async def test_unsupported_phone_language_gets_the_default(harness: Harness) -> None:
-    kenji = harness.person(user_id=1003, first_name="Kenji", language_code="ja")
-    assert (await kenji.send("/start")).last.button_labels == ["✓ Español", "English"]
+    pedro = harness.person(user_id=1003, first_name="Pedro", language_code="pt-BR")
+    labels = (await pedro.send("/start")).last.button_labels
+    assert labels == ["✓ Español", "English", "日本語", "Deutsch"]
 
 
 async def test_user_text_is_escaped_in_html(harness: Harness) -> None:
@@ -74,7 +86,7 @@ async def test_switching_language_is_stored_and_used_from_then_on(harness: Harne
     ana = harness.person()
     replies = await ana.send("🌐 Idioma")
     assert replies.last.text == "🌐 Elige tu idioma:"
-    assert replies.last.button_labels == ["✓ Español", "English"]
+    assert replies.last.button_labels == ["✓ Español", "English", "日本語", "Deutsch"]
 
     replies = await ana.tap("English")
     assert "I will talk to you in English from now on." in replies.texts[0]
@@ -96,8 +108,14 @@ async def test_switching_language_is_stored_and_used_from_then_on(harness: Harne
 async def test_menus_are_set_per_language_at_start_up(harness: Harness) -> None:
     es = harness.api.menu("all_private_chats", language="es")
     en = harness.api.menu("all_private_chats", language="en")
+    ja = harness.api.menu("all_private_chats", language="ja")
+    de = harness.api.menu("all_private_chats", language="de")
     assert es["help"] == "Lo que puedo hacer por ti"
     assert en["help"] == "What I can do for you"
+    assert ja["help"] == "できること"
+    assert de["help"] == "Was ich für Sie tun kann"
+    assert list(ja) == list(de) == list(en) == list(es)
+    assert len(set(ja.values())) == len(ja) and len(set(de.values())) == len(de)
     assert harness.api.menu("all_private_chats") == es
     assert list(es) == [
         "start",
@@ -143,7 +161,7 @@ async def test_forged_or_stale_buttons_expire_and_change_nothing(harness: Harnes
     ana = harness.person()
     await ana.send("/help")
     huge = "9" * 20  # would overflow SQLite's integers if it reached a query
-    for data in ("lang:de", "lang:es:extra", "ev:1:go", "", "x" * 64, "lang", f"ev:{huge}:go"):
+    for data in ("lang:fr", "lang:es:extra", "ev:1:go", "", "x" * 64, "lang", f"ev:{huge}:go"):
         replies = await ana.tap_data(data)
         assert replies.alerts == ["Este botón ya caducó. Vuelve a empezar, por favor."]
         assert replies.messages == []

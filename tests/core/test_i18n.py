@@ -9,7 +9,7 @@ from bot.i18n import I18n, normalize_language
 
 @pytest.fixture
 def i18n() -> I18n:
-    return I18n(("es", "en"), "es")
+    return I18n(("es", "en", "ja", "de"), "es")
 
 
 @pytest.mark.parametrize(
@@ -18,7 +18,9 @@ def i18n() -> I18n:
         ("en", "es", "en"),  # the member's choice wins
         (None, "en-US", "en"),  # else Telegram's language
         (None, "es-MX", "es"),
-        (None, "ja", "es"),  # a language the bot does not speak: the default
+        (None, "ja", "ja"),
+        (None, "de-AT", "de"),
+        (None, "pt-BR", "es"),  # a language the bot does not speak: the default
         (None, None, "es"),
         ("xx", "en", "en"),  # an unknown stored value is ignored
     ],
@@ -32,6 +34,30 @@ def test_language_resolution(
 def test_normalize_language() -> None:
     assert normalize_language("EN_gb", ("es", "en")) == "en"
     assert normalize_language("de", ("es", "en")) is None
+    assert normalize_language("ja-JP", ("es", "en", "ja", "de")) == "ja"
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "mean", "share", "nps", "axes"),
+    [
+        ("es", "1,234", "3.50", "67%", "+20", "💡 Innovación y 🎓 Talento"),
+        ("en", "1,234", "3.50", "67%", "+20", "💡 Innovation and 🎓 Talent"),
+        ("ja", "1,234", "3.50", "67%", "+20", "💡 イノベーション、🎓 人材"),
+        ("de", "1.234", "3,50", "67\xa0%", "+20", "💡 Innovation und 🎓 Talente"),
+    ],
+)
+def test_numbers_percentages_and_lists_in_each_language(
+    i18n: I18n, language: str, number: str, mean: str, share: str, nps: str, axes: str
+) -> None:
+    """Mexican Spanish writes 1,234.5 (not Spain's 1.234,5); German 1.234,5 and 67 %."""
+    t = i18n.get(language)
+    assert t.number(1234) == number
+    assert t.number(3.5, 2) == mean
+    assert t.percent(2, 3) == share
+    assert t.percent(1, 0) == t.percent(0, 1)  # nothing to divide by: 0 %
+    assert t.signed(19.6) == nps and t.signed(-5).startswith("-")
+    assert t.join([t.label("💡 Innovation"), t.label("🎓 Talent")]) == axes
+    assert t.join([]) == ""
 
 
 def test_message_text_escapes_values_but_labels_do_not(i18n: I18n) -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import WhenProblem, parse_local, shifted_like, show, show_short
+from bot.when import WhenProblem, parse_local, shifted_like, show, show_compact, show_short
 
 TZ = ZoneInfo("America/Mexico_City")  # UTC-6 all year since 2022
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # 10:00 local
@@ -68,7 +68,37 @@ def test_display_is_local_and_localized() -> None:
     moment = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
     assert show(moment, tz=TZ, language="es") == "sábado, 28 de noviembre de 2026, 18:00"
     assert show(moment, tz=TZ, language="en") == "Saturday, November 28, 2026, 18:00"
-    assert show_short(moment, tz=TZ, language="es") == "28 nov 2026, 18:00"
+    assert show_short(moment, tz=TZ, language="es") == "sáb, 28 de nov de 2026, 18:00"
+
+
+@pytest.mark.parametrize(
+    ("language", "full", "short", "compact"),
+    [
+        (
+            "es",
+            "sábado, 5 de diciembre de 2026, 08:30",
+            "sáb, 5 de dic de 2026, 08:30",
+            "5 dic, 08:30",
+        ),
+        ("en", "Saturday, December 5, 2026, 08:30", "Sat, Dec 5, 2026, 08:30", "Dec 5, 08:30"),
+        ("ja", "2026年12月5日土曜日 8:30", "2026年12月5日(土) 8:30", "12月5日 8:30"),
+        ("de", "Samstag, 5. Dezember 2026, 08:30", "Sa., 5. Dez. 2026, 08:30", "5. Dez., 08:30"),
+    ],
+)
+def test_each_language_writes_dates_its_own_way(
+    language: str, full: str, short: str, compact: str
+) -> None:
+    """The locale's own date, time and the pattern joining them (CLDR, through Babel)."""
+    moment = datetime(2026, 12, 5, 14, 30, tzinfo=UTC)  # 08:30 in Aguascalientes
+    assert show(moment, tz=TZ, language=language) == full
+    assert show_short(moment, tz=TZ, language=language) == short
+    assert show_compact(moment, tz=TZ, language=language) == compact
+
+
+def test_the_examples_of_the_issue() -> None:
+    evening = datetime(2026, 12, 6, 0, 0, tzinfo=UTC)  # 18:00 on Saturday 5 December
+    assert show_short(evening, tz=TZ, language="ja") == "2026年12月5日(土) 18:00"
+    assert show_short(evening, tz=TZ, language="de") == "Sa., 5. Dez. 2026, 18:00"
 
 
 def test_a_time_that_does_not_exist_is_named_as_such() -> None:

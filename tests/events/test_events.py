@@ -445,7 +445,7 @@ async def test_events_lists_and_deep_link(harness: Harness) -> None:
     replies = await member.send("📅 Eventos")  # the main menu's button
     assert "Aún no hay nada programado" in replies.text  # Innovation is not her axis
     replies = await member.tap("🔎 Ver todos los eventos")
-    assert "28 nov 2026, 18:00: Foro de innovación abierta" in replies.text
+    assert "sáb, 28 de nov de 2026, 18:00: Foro de innovación abierta" in replies.text
     replies = await member.send(f"/start ev_{event_id}")
     assert replies.last.text.startswith("📅 Foro de innovación abierta")
     await member.tap("🤔 Tal vez")
@@ -453,7 +453,7 @@ async def test_events_lists_and_deep_link(harness: Harness) -> None:
     assert "Foro de innovación abierta — 🤔 Tal vez" in replies.text
     await member.send("/events")
     replies = await member.tap("🔎 Ver todos los eventos")  # each with the member's own answer
-    assert "28 nov 2026, 18:00: Foro de innovación abierta — 🤔 Tal vez" in replies.text
+    assert "sáb, 28 de nov de 2026, 18:00: Foro de innovación abierta — 🤔 Tal vez" in replies.text
 
 
 async def test_groups_join_and_leave(harness: Harness) -> None:
@@ -557,8 +557,8 @@ async def test_coordinators_find_events_by_date_and_number(harness: Harness) -> 
     event_id = await _create(harness, cora)
     replies = await cora.send("/attendees")
     assert "¿De qué evento? Toca uno" in replies.text
-    assert replies.last.button_labels == ["28 nov 2026, 18:00 · Foro de innovación abierta"]
-    replies = await cora.tap("28 nov 2026, 18:00 · Foro de innovación abierta")
+    assert replies.last.button_labels == ["28 nov, 18:00 · Foro de innovación abierta"]
+    replies = await cora.tap("28 nov, 18:00 · Foro de innovación abierta")
     assert f"Foro de innovación abierta (#{event_id})" in replies.text
     replies = await cora.send("/attendees 999")
     assert "No encontré ese evento." in replies.text

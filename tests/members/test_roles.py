@@ -32,7 +32,7 @@ async def test_promote_to_an_axis_with_confirmation(harness: Harness) -> None:
     await admin.send("/promote Mario")
     await admin.tap("🛠 Coordinador: 💡 Innovación")
     replies = await admin.tap("✅ Confirmar")
-    assert "coordinador de 💡 Innovación, 🎓 Talento" in replies.text
+    assert "coordinador de 💡 Innovación y 🎓 Talento" in replies.text
 
 
 async def test_scoped_coordinators_manage_only_their_axes(harness: Harness) -> None:
@@ -107,7 +107,9 @@ async def test_audit_log_in_chat_and_as_csv(harness: Harness) -> None:
     await admin.tap("✅ Confirmar")
     replies = await admin.send("/audit")
     assert "Últimas acciones" in replies.text
-    assert "2026-11-24 10:00 · (sistema o persona borrada) · cambió un rol #1" in replies.text
+    assert "mar, 24 de nov de 2026, 10:00 · (sistema o persona borrada) · cambió un rol #1" in (
+        replies.text
+    )
     replies = await admin.tap("⬇️ Bitácora completa en CSV")
     name, content = replies.last.files["document"]
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))

@@ -70,7 +70,7 @@ async def test_sign_up_then_approval_by_an_admin(harness: Harness) -> None:
         "Ingeniera de Calidad",
         "ana.lopez@continental.com",
         "+524491234567",
-        "💡 Innovación, 🎓 Talento",
+        "💡 Innovación y 🎓 Talento",
     ):
         assert shown in replies.text
 
@@ -154,7 +154,7 @@ async def test_invitation_makes_the_member_active_at_once(harness: Harness) -> N
 
     ben = harness.person(user_id=1002, first_name="Ben", language_code="en")
     replies = await ben.send(f"/start {link.group(1)}")
-    assert replies.last.button_labels == ["Español", "✓ English"]
+    assert replies.last.button_labels == ["Español", "✓ English", "日本語", "Deutsch"]
     await ben.tap("✓ English")
     await ben.tap("✅ I accept")
     replies = await ben.send("Ben Müller")

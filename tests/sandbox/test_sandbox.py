@@ -129,3 +129,24 @@ async def test_a_survey_file_sent_from_the_page(tmp_path: Path) -> None:
         state = await carlos.state()
         mine = [m for m in state["messages"] if m["from"]["id"] == 20002]
         assert mine[-2]["document"]["file_name"] == "pulso.yaml" and "photo" in mine[-1]
+
+
+async def test_the_japanese_and_german_demo_members(tmp_path: Path) -> None:
+    async with (
+        running_sandbox(tmp_path) as sandbox,
+        httpx.AsyncClient(base_url=sandbox.url) as client,
+    ):
+        people = {p["id"]: p for p in (await PagePerson(sandbox, client, 20011).state())["people"]}
+        assert (people[20011]["language"], people[20012]["language"]) == ("ja", "de")
+        page = (await client.get("/")).text
+        assert '<option value="ja">日本語</option>' in page and "ja: { hint:" in page
+
+        haruka = PagePerson(sandbox, client, 20011)  # Nissan, Japanese, her zone is Tokyo
+        await haruka.send("/myevents")
+        await haruka.wait_for_text("参加予定のイベント")
+        await haruka.wait_for_text("Webinar: Exportar a Japón — ✅ 参加")
+        await haruka.wait_for_text("· 東京 翌日")  # 18:00 in Aguascalientes is the next morning
+
+        katrin = PagePerson(sandbox, client, 20012)  # Continental, German, Berlin
+        await katrin.send("/profile")
+        await katrin.wait_for_text("🕒 Zeitzone: Berlin (Europe/Berlin)")

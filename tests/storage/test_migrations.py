@@ -11,6 +11,8 @@ import pytest
 from storage.database import Database
 from storage.migrations import LATEST_VERSION, load_migrations, migrate, schema_version
 
+VERSIONS = [m.version for m in load_migrations()]
+
 
 def _schema(path: Path) -> list[tuple[str, str, str]]:
     conn = sqlite3.connect(path)
@@ -29,13 +31,13 @@ async def _migrate_file(path: Path, target: int | None = None) -> list[int]:
 
 async def test_empty_database_reaches_latest_and_rerun_is_a_no_op(tmp_path: Path) -> None:
     path = tmp_path / "fresh.db"
-    assert await _migrate_file(path) == list(range(1, LATEST_VERSION + 1))
+    assert await _migrate_file(path) == VERSIONS
     assert await _migrate_file(path) == []
     async with aiosqlite.connect(path) as conn:
         assert await schema_version(conn) == LATEST_VERSION
 
 
-@pytest.mark.parametrize("start", range(LATEST_VERSION))
+@pytest.mark.parametrize("start", [0, *VERSIONS[:-1]])
 async def test_every_earlier_version_upgrades_to_the_same_schema(
     tmp_path: Path, start: int
 ) -> None:
@@ -44,7 +46,7 @@ async def test_every_earlier_version_upgrades_to_the_same_schema(
     await _migrate_file(old, target=start)
     async with aiosqlite.connect(old) as conn:
         assert await schema_version(conn) == start
-    assert await _migrate_file(old) == list(range(start + 1, LATEST_VERSION + 1))
+    assert await _migrate_file(old) == [v for v in VERSIONS if v > start]
     assert _schema(old) == _schema(fresh)
 
 
@@ -60,7 +62,8 @@ async def test_a_failing_migration_leaves_the_version_unchanged(tmp_path: Path) 
 
 
 def test_migrations_are_numbered_without_gaps() -> None:
-    assert [m.version for m in load_migrations()] == list(range(1, LATEST_VERSION + 1))
+    assert list(range(1, len(VERSIONS) + 1)) == VERSIONS
+    assert VERSIONS[-1] == LATEST_VERSION
 
 
 @pytest.fixture
@@ -113,3 +116,89 @@ async def test_analysis_views_answer(db: Database) -> None:
         "v_broadcast_figures",
     ):
         assert await db.fetchall(f"SELECT * FROM {view}") == []  # noqa: S608
+
+
+REBUILD = next(m.version for m in load_migrations() if m.name.startswith("0010_"))
+BEFORE_REBUILD = max(v for v in VERSIONS if v < REBUILD)
+
+
+async def _members_shape(db: Database) -> tuple[set[str], set[str], set[str]]:
+    """The columns of `members`, and the indexes and triggers on it."""
+    columns = {r[1] for r in await db.fetchall("PRAGMA table_info(members)")}
+    indexes = {r[1] for r in await db.fetchall("PRAGMA index_list(members)")}
+    triggers = {
+        r[0]
+        for r in await db.fetchall(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'members'"
+        )
+    }
+    return columns, indexes, triggers
+
+
+async def test_the_members_rebuild_keeps_every_row_link_column_and_index(tmp_path: Path) -> None:
+    """0010 rebuilds `members` (wider language CHECK, time_zone) with foreign keys on in the
+    bot's own connection: no child row may cascade away, and nothing `members` had before
+    (columns, indexes, triggers — also those a later-merged migration adds) may be lost."""
+    async with Database(tmp_path / "old.db") as db:
+        await db.migrate(BEFORE_REBUILD)
+        assert await db.fetchval("PRAGMA foreign_keys") == 1
+        columns, indexes, triggers = await _members_shape(db)
+        org = await db.fetchval("SELECT id FROM organizations WHERE name = 'Continental'")
+        for telegram_id, language in ((1, "es"), (2, "en")):
+            await db.execute(
+                "INSERT INTO members (telegram_user_id, chat_id, full_name, organization_id,"
+                " language, status, consent_version, consent_at)"
+                " VALUES (?, ?, 'Ana', ?, ?, 'active', '1', '2026-11-01T12:00:00Z')",
+                (telegram_id, telegram_id, org, language),
+            )
+        await db.execute("UPDATE members SET decided_by = 1 WHERE id = 2")
+        await db.execute("INSERT INTO member_axes (member_id, axis_id) VALUES (1, 1), (2, 2)")
+        group = await db.execute("INSERT INTO working_groups (axis_id, name) VALUES (1, 'G')")
+        await db.execute(
+            "INSERT INTO working_group_members (group_id, member_id) VALUES (?, 1)", (group,)
+        )
+        await db.execute(
+            "INSERT INTO application_notices (member_id, chat_id, message_id) VALUES (2, 1, 7)"
+        )
+        before = {
+            table: await db.fetchval(f"SELECT count(*) FROM {table}")  # noqa: S608
+            for table in ("members", "member_axes", "working_group_members", "application_notices")
+        }
+
+        assert await db.migrate() == [v for v in VERSIONS if v > BEFORE_REBUILD]
+
+        assert await db.fetchval("PRAGMA foreign_keys") == 1  # back on after the rebuild
+        for table, count in before.items():
+            assert await db.fetchval(f"SELECT count(*) FROM {table}") == count  # noqa: S608
+        assert await db.fetchval("SELECT decided_by FROM members WHERE id = 2") == 1
+        assert await db.fetchall("PRAGMA foreign_key_check") == []
+        assert await db.fetchval("PRAGMA integrity_check") == "ok"
+        after_columns, after_indexes, after_triggers = await _members_shape(db)
+        assert after_columns == columns | {"time_zone"}
+        assert indexes <= after_indexes and triggers <= after_triggers
+        assert [r[0] for r in await db.fetchall("SELECT full_name FROM v_members")] == [
+            "Ana",
+            "Ana",
+        ]
+        await db.execute(
+            "UPDATE members SET language = 'ja', time_zone = 'Asia/Tokyo' WHERE id = 1"
+        )
+        await db.execute("UPDATE members SET language = 'de' WHERE id = 2")
+        await db.execute("DELETE FROM members WHERE id = 1")  # cascades work again
+        assert await db.fetchval("SELECT count(*) FROM member_axes") == 1
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE members SET language = 'fr'",
+        "UPDATE members SET time_zone = 'Tokyo'",  # not a Region/City name
+        "UPDATE members SET time_zone = 'Asia/Tokyo; DROP'",
+    ],
+)
+async def test_member_language_and_zone_are_checked(db: Database, sql: str) -> None:
+    await db.execute(
+        "INSERT INTO members (telegram_user_id, language, time_zone) VALUES (1, 'ja', 'Asia/Tokyo')"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        await db.execute(sql)

@@ -54,6 +54,7 @@ class PendingDelivery:
     message_thread_id: int | None
     language: str | None
     attempts: int
+    time_zone: str | None = None  # the recipient's own zone, for the times in the notice
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ class OutboxRepository:
         rows = await self.db.fetchall(
             "SELECT d.id, d.broadcast_id, b.kind, b.text, b.media_kind, b.media_file_id,"
             " b.event_id, b.survey_id, d.member_id, d.chat_id, d.message_thread_id,"
-            " m.language, d.attempts"
+            " m.language, d.attempts, m.time_zone"
             " FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id"
             " LEFT JOIN members m ON m.id = d.member_id"
             " WHERE d.status = 'pending' AND b.status = 'sending' ORDER BY d.id LIMIT ?",

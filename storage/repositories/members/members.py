@@ -14,7 +14,7 @@ from storage.models import Member, MemberStatus, Sector, to_db_time
 _COLUMNS = (
     "id, telegram_user_id, chat_id, full_name, organization_id, job_title, email, phone,"
     " language, role, status, unreachable_since, consent_version, consent_at,"
-    " notifications_enabled, created_at, updated_at"
+    " notifications_enabled, created_at, updated_at, time_zone"
 )
 _PROFILE_FIELDS = frozenset({"full_name", "organization_id", "job_title", "email", "phone"})
 ProfileField = Literal["full_name", "organization_id", "job_title", "email", "phone"]
@@ -243,6 +243,13 @@ class MemberRepository:
             (int(enabled), to_db_time(now), member_id),
         )
 
+    async def set_time_zone(self, member_id: int, time_zone: str | None, now: datetime) -> None:
+        """The member's own IANA zone (checked by the caller), or None for Aguascalientes only."""
+        await self.db.execute(
+            "UPDATE members SET time_zone = ?, updated_at = ? WHERE id = ?",
+            (time_zone, to_db_time(now), member_id),
+        )
+
     async def toggle_mute(self, member_id: int, axis_id: int) -> bool | None:
         """Mute or unmute a followed axis; the new muted flag, None if not followed."""
         async with self.db.transaction() as conn:
@@ -369,6 +376,7 @@ class MemberRepository:
             "email": member.email,
             "phone": member.phone,
             "language": member.language,
+            "time_zone": member.time_zone,
             "role": member.role,
             "status": member.status,
             "notifications_enabled": member.notifications_enabled,
