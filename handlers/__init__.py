@@ -10,12 +10,14 @@ and a handler raising ApplicationHandlerStop ends the update.
    0  features, in this order:
         reachability (my_chat_member), the community group's join requests,
         the member form (sign-up via /start and profile edits: before the common
-        /start so that newcomers enter it), the broadcast, event and survey forms,
-        common commands,
+        /start so that newcomers enter it), the broadcast, event, survey and sourcing
+        forms (then the sourcing form's entry buttons tapped mid-form), common commands,
         language, profile and notifications, privacy rights, coordinators' approval
         tools, admins' roles and audit log, the list of broadcasts, events (their
         lists, answers, attendance and forum topics) and working groups, survey
-        answers and results, the main menu, typed survey answers, and last the
+        answers and results, supplier development (/capabilities, /sourcing, deciding,
+        suppliers' answers, the buyer's shortlist), the main menu, typed survey
+        answers, and last the
         fallbacks (unknown commands, unexpected messages, expired buttons), which see
         only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
@@ -53,6 +55,14 @@ from handlers.members import (
     roles,
     signup,
 )
+from handlers.suppliers import approval as sourcing_approval
+from handlers.suppliers import capabilities as supplier_capabilities
+from handlers.suppliers import deadlines as sourcing_deadlines
+from handlers.suppliers import form as sourcing_form
+from handlers.suppliers import interest as sourcing_interest
+from handlers.suppliers import notices as sourcing_notices
+from handlers.suppliers import overview as sourcing_overview
+from handlers.suppliers import shortlist as sourcing_shortlist
 from handlers.surveys import answering as surveys
 from handlers.surveys import building as survey_admin
 
@@ -85,6 +95,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handler(broadcast_form.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
     application.add_handler(survey_admin.conversation(), group=0)
+    application.add_handler(sourcing_form.conversation(), group=0)
+    application.add_handlers(sourcing_form.busy_entries(), group=0)  # its entries, mid-form
     application.add_handlers(common.handlers(), group=0)
     application.add_handlers(language.handlers(), group=0)
     application.add_handlers(profile.handlers(), group=0)
@@ -101,8 +113,14 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(groups.handlers(), group=0)
     application.add_handlers(surveys.handlers(), group=0)
     application.add_handlers(survey_admin.handlers(), group=0)
+    application.add_handlers(supplier_capabilities.handlers(), group=0)
+    application.add_handlers(sourcing_overview.handlers(), group=0)
+    application.add_handlers(sourcing_approval.handlers(), group=0)
+    application.add_handlers(sourcing_interest.handlers(), group=0)
+    application.add_handlers(sourcing_shortlist.handlers(), group=0)
     event_notices.register_notices_and_links()
     surveys.register_notices_and_links()
+    sourcing_notices.register_notices_and_mutes()
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(surveys.typed_answers(), group=0)  # typed survey answers
     application.add_handlers(common.fallbacks(), group=0)  # keep last
@@ -113,5 +131,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_admin.close_due, interval=60)
+    jobs.register_repeating("supplier-development", sourcing_deadlines.run_due, interval=60)
 
     application.add_error_handler(errors.on_error)

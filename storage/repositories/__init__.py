@@ -13,6 +13,10 @@ from storage.repositories.events.targets import TargetRepository
 from storage.repositories.members.invitations import InvitationRepository
 from storage.repositories.members.members import MemberRepository
 from storage.repositories.members.reference import ReferenceRepository
+from storage.repositories.suppliers.answers import AnswerRepository
+from storage.repositories.suppliers.capabilities import CapabilityRepository
+from storage.repositories.suppliers.privacy import SupplierPersonalData
+from storage.repositories.suppliers.sourcing import SourcingRepository
 from storage.repositories.surveys.surveys import SurveyRepository
 
 
@@ -29,11 +33,15 @@ class Repositories:
     targets: TargetRepository
     events: EventRepository
     surveys: SurveyRepository
+    capabilities: CapabilityRepository
+    sourcing: SourcingRepository
+    sourcing_answers: AnswerRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
         return cls(
-            members=MemberRepository(db),
+            # Features' personal data kept in their own tables, for /mydata and /forget.
+            members=MemberRepository(db, sections=(SupplierPersonalData(),)),
             reference=ReferenceRepository(db),
             audit=AuditRepository(db),
             outbox=OutboxRepository(db),
@@ -42,4 +50,7 @@ class Repositories:
             targets=TargetRepository(db),
             events=EventRepository(db),
             surveys=SurveyRepository(db),
+            capabilities=CapabilityRepository(db),
+            sourcing=SourcingRepository(db),
+            sourcing_answers=AnswerRepository(db),
         )

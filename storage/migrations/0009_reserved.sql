@@ -1,0 +1,3 @@
+-- Number 0009 belongs to another branch's migration (the operations feature's), which is not
+-- merged here yet. Migrations are numbered without gaps, so this file holds the number and
+-- changes nothing. When that branch's 0009 is merged, delete this file.
