@@ -284,12 +284,7 @@ async def consent_given(update: Update, context: Ctx) -> str | int:
             who=who,
         )
 
-    await tell_buyer(
-        context,
-        request,
-        news,
-        InlineKeyboardMarkup([[button(_.label("📋 Shortlist"), "sb", request.id, "v")]]),
-    )
+    await tell_buyer(context, request, news, with_shortlist_button=True)
     return ConversationHandler.END
 
 

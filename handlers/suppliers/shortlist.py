@@ -11,7 +11,6 @@ answer to a consent request carries `sc:<answer>:ok|no` and only that member may
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -155,12 +154,21 @@ async def refresh_shortlist(context: Ctx, request_id: int) -> None:
 
 
 async def tell_buyer(
-    context: Ctx, request: Request, text_of: Callable[[Translator], str], markup: Any = None
+    context: Ctx,
+    request: Request,
+    text_of: Callable[[Translator], str],
+    *,
+    with_shortlist_button: bool = False,
 ) -> None:
-    """A message to the buyer in their language; `text_of(t)` makes it."""
+    """A message to the buyer in their language (`text_of(t)` makes it), optionally with a
+    button that opens the shortlist."""
     buyer, t = await _buyer_of(context, request)
-    if buyer is not None and buyer.chat_id is not None:
-        await send_to(context, buyer.chat_id, text_of(t), markup)
+    if buyer is None or buyer.chat_id is None:
+        return
+    markup = None
+    if with_shortlist_button:
+        markup = InlineKeyboardMarkup([[button(t.label("📋 Shortlist"), "sb", request.id, "v")]])
+    await send_to(context, buyer.chat_id, text_of(t), markup)
 
 
 # --- the buyer's buttons -------------------------------------------------------------

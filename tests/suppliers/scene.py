@@ -169,10 +169,9 @@ async def approved_request(harness: Harness, s: Scene, **kwargs: object) -> int:
 
 
 def notice_of(person: Person, number: int) -> dict[str, object]:
-    """The sourcing notice of request `number` in a person's chat."""
+    """The sourcing notice of request `number` in a person's chat (with its buttons or not)."""
     for message in reversed(person.inbox()):
-        if f"solicitud #{number}" in str(message.get("text", "")) and "Me interesa" in str(
-            message.get("reply_markup", "")
-        ):
+        text = str(message.get("text", ""))
+        if f"solicitud #{number}" in text and "Un comprador del clúster busca" in text:
             return message
     raise AssertionError(f"no notice of request {number} for {person.id}")
