@@ -60,6 +60,7 @@ from handlers.suppliers import capabilities as supplier_capabilities
 from handlers.suppliers import deadlines as sourcing_deadlines
 from handlers.suppliers import form as sourcing_form
 from handlers.suppliers import interest as sourcing_interest
+from handlers.suppliers import introductions as sourcing_introductions
 from handlers.suppliers import notices as sourcing_notices
 from handlers.suppliers import overview as sourcing_overview
 from handlers.suppliers import shortlist as sourcing_shortlist
@@ -118,6 +119,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(sourcing_approval.handlers(), group=0)
     application.add_handlers(sourcing_interest.handlers(), group=0)
     application.add_handlers(sourcing_shortlist.handlers(), group=0)
+    application.add_handlers(sourcing_introductions.handlers(), group=0)
     event_notices.register_notices_and_links()
     surveys.register_notices_and_links()
     sourcing_notices.register_notices_and_mutes()

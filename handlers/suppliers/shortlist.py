@@ -1,11 +1,10 @@
 """The buyer's side of a sourcing request: the shortlist of interested suppliers (edited in
-place as interest arrives), each supplier's capability card, 🤝 Connect (the introduction to
-both sides, after the supplier's consent: asked for then if it was not given with the
-interest), showing the buyer's organization, and closing or withdrawing the request.
+place as interest arrives), each supplier's capability card, showing the buyer's organization,
+and closing or withdrawing the request. 🤝 Connect and the introductions are in
+introductions.py.
 
 Buttons carry `sb:<request>:…`; only the member who made the request may use them, checked at
-the moment of the tap: a supplier never sees another supplier's interest. The supplier's
-answer to a consent request carries `sc:<answer>:ok|no` and only that member may give it.
+the moment of the tap: a supplier never sees another supplier's interest.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from handlers.suppliers.common import (
     button,
     edit_quietly,
     expired,
-    organization_member,
     send_to,
     translator,
 )
@@ -118,7 +116,7 @@ def _entry_line(t: Translator, number: int, entry: Answer) -> str:
     return who
 
 
-async def _buyer_of(context: Ctx, request: Request) -> tuple[Member | None, Translator]:
+async def buyer_of(context: Ctx, request: Request) -> tuple[Member | None, Translator]:
     buyer = (
         await context.services.repos.members.by_id(request.buyer_id) if request.buyer_id else None
     )
@@ -131,7 +129,7 @@ async def send_shortlist(context: Ctx, request_id: int) -> None:
     request = await repos.sourcing.get(request_id)
     if request is None:
         return
-    buyer, t = await _buyer_of(context, request)
+    buyer, t = await buyer_of(context, request)
     if buyer is None or buyer.chat_id is None:
         return
     text, markup = await shortlist_view(context, t, request)
@@ -146,7 +144,7 @@ async def refresh_shortlist(context: Ctx, request_id: int) -> None:
     if request is None or request.shortlist_chat_id is None:
         return
     assert request.shortlist_message_id is not None
-    _buyer, t = await _buyer_of(context, request)
+    _buyer, t = await buyer_of(context, request)
     text, markup = await shortlist_view(context, t, request)
     await edit_quietly(
         context, request.shortlist_chat_id, request.shortlist_message_id, text, markup
@@ -162,7 +160,7 @@ async def tell_buyer(
 ) -> None:
     """A message to the buyer in their language (`text_of(t)` makes it), optionally with a
     button that opens the shortlist."""
-    buyer, t = await _buyer_of(context, request)
+    buyer, t = await buyer_of(context, request)
     if buyer is None or buyer.chat_id is None:
         return
     markup = None
@@ -174,7 +172,7 @@ async def tell_buyer(
 # --- the buyer's buttons -------------------------------------------------------------
 
 
-async def _own_request(update: Update, context: Ctx) -> tuple[Member, Request] | None:
+async def own_request(update: Update, context: Ctx) -> tuple[Member, Request] | None:
     """The tapped request, when the caller is its buyer (checked now); else told why."""
     query = update.callback_query
     assert query is not None and query.data is not None
@@ -194,7 +192,7 @@ async def _own_request(update: Update, context: Ctx) -> tuple[Member, Request] |
     return member, request
 
 
-async def _entry(update: Update, context: Ctx, request: Request) -> Answer | None:
+async def entry_of(update: Update, context: Ctx, request: Request) -> Answer | None:
     """The supplier a button names, when it is interested in this request."""
     query = update.callback_query
     assert query is not None and query.data is not None
@@ -207,7 +205,7 @@ async def _entry(update: Update, context: Ctx, request: Request) -> Answer | Non
 
 async def open_shortlist(update: Update, context: Ctx) -> None:
     """📋 on a list or a notice: the shortlist, as a new message that is kept up to date."""
-    own = await _own_request(update, context)
+    own = await own_request(update, context)
     if own is None:
         return
     assert update.callback_query is not None
@@ -216,7 +214,7 @@ async def open_shortlist(update: Update, context: Ctx) -> None:
 
 
 async def turn_page(update: Update, context: Ctx) -> None:
-    own = await _own_request(update, context)
+    own = await own_request(update, context)
     if own is None:
         return
     query = update.callback_query
@@ -229,10 +227,10 @@ async def turn_page(update: Update, context: Ctx) -> None:
 async def supplier_card(update: Update, context: Ctx) -> None:
     """🏭 n: the supplier's capability card; its name, description and city only once they
     agreed to share them."""
-    own = await _own_request(update, context)
+    own = await own_request(update, context)
     if own is None:
         return
-    entry = await _entry(update, context, own[1])
+    entry = await entry_of(update, context, own[1])
     if entry is None:
         return
     assert update.callback_query is not None
@@ -247,137 +245,10 @@ async def supplier_card(update: Update, context: Ctx) -> None:
     await context.bot.send_message(update.effective_chat.id, text)
 
 
-async def connect(update: Update, context: Ctx) -> None:
-    """🤝 Connect: the introduction now if the supplier consented; else they are asked."""
-    own = await _own_request(update, context)
-    if own is None:
-        return
-    _member, request = own
-    entry = await _entry(update, context, request)
-    if entry is None:
-        return
-    _ = context.t
-    if entry.introduced_at is not None:
-        await alert(update, _.label("You were introduced already: you both have the contacts."))
-        return
-    if entry.member_id is None or entry.member_chat_id is None:
-        await alert(update, _.label("This supplier's contact is no longer available."))
-        return
-    if entry.consented:
-        assert update.callback_query is not None
-        await update.callback_query.answer(_.label("🤝 Introduction sent to both of you."))
-        await introduce(context, request, entry)
-        return
-    if entry.connect_asked_at is not None:
-        text = (
-            _.label("They prefer not to share their contact for now.")
-            if entry.consent_declined_at is not None
-            else _.label("They were asked already; you will hear here as soon as they answer.")
-        )
-        await alert(update, text)
-        return
-    if not await context.services.repos.sourcing_answers.ask_connect(entry.id, context.now()):
-        await alert(
-            update,
-            _.label("They were asked already; you will hear here as soon as they answer."),
-        )
-        return
-    question, markup = _consent_question(translator(context, entry.member_language), request, entry)
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    sent = await send_to(context, entry.member_chat_id, question, markup)
-    assert update.effective_chat is not None
-    await context.bot.send_message(
-        update.effective_chat.id,
-        _(
-            "⏳ They agreed to show you their interest, not yet their contact: I asked them. "
-            "You will get the introduction here as soon as they accept."
-        )
-        if sent is not None
-        else _("This supplier cannot be reached on Telegram right now; try again later."),
-    )
-    await refresh_shortlist(context, request.id)
-
-
-def _consent_question(
-    t: Translator, request: Request, entry: Answer
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The supplier is asked, in their language, whether the buyer may have their contact."""
-    question = t(
-        "🤝 The buyer of request #{number} “{title}” would like to talk with {organization}. "
-        "May I give them your organization's name, your name and your e-mail, and give you "
-        "theirs?",
-        number=request.id,
-        title=title_of(t, request),
-        organization=entry.organization,
-    )
-    markup = InlineKeyboardMarkup(
-        [
-            [button(t.label("✅ Yes, introduce us"), "sc", entry.id, "ok")],
-            [button(t.label("No, thanks"), "sc", entry.id, "no")],
-        ]
-    )
-    return question, markup
-
-
-def _supplier_introduction(
-    t: Translator, request: Request, entry: Answer, buyer: Member | None
-) -> str:
-    """The introduction as the supplier reads it: who the buyer is and how to reach them."""
-    return t(
-        "🤝 <b>Introduction</b> · request #{number} {title}\n\nThe buyer would like to talk with "
-        "{organization}:\n🏢 {buyer_organization}\n👤 {name}\n📧 {email}\n\nThey have your name "
-        "and e-mail too. Write to them!",
-        number=request.id,
-        title=title_of(t, request),
-        organization=entry.organization,
-        buyer_organization=request.organization or "—",
-        name=buyer.full_name if buyer and buyer.full_name else "—",
-        email=buyer.email if buyer and buyer.email else "—",
-    )
-
-
-async def introduce(context: Ctx, request: Request, entry: Answer) -> bool:
-    """Both sides get each other's contact, once; recorded and audited."""
-    services = context.services
-    if entry.member_chat_id is None or not await services.repos.sourcing_answers.introduce(
-        entry.id, context.now()
-    ):
-        return False
-    buyer, t = await _buyer_of(context, request)
-    if buyer is not None and buyer.chat_id is not None:
-        text = t(
-            "🤝 <b>Introduction</b> · request #{number} {title}\n\n🏭 {organization}\n"
-            "👤 {name}\n📧 {email}",
-            number=request.id,
-            title=title_of(t, request),
-            organization=entry.organization,
-            name=entry.member_name or "",
-            email=entry.member_email or "",
-        )
-        if entry.note:
-            text += "\n" + t("💬 {note}", note=entry.note)
-        text += "\n\n" + t("They have your name, organization and e-mail too. Write to them!")
-        await send_to(context, buyer.chat_id, text)
-    text = _supplier_introduction(translator(context, entry.member_language), request, entry, buyer)
-    await send_to(context, entry.member_chat_id, text)
-    await services.repos.audit.record(
-        context.now(),
-        request.buyer_id,
-        "sourcing.introduce",
-        "sourcing_request",
-        request.id,
-        answer=entry.id,
-        organization_id=entry.organization_id,
-    )
-    await refresh_shortlist(context, request.id)
-    return True
-
-
 async def reveal(update: Update, context: Ctx) -> None:
     """🔓 Show our organization: from now on suppliers see who is buying; those interested
     are told."""
-    own = await _own_request(update, context)
+    own = await own_request(update, context)
     if own is None:
         return
     _member, request = own
@@ -413,7 +284,7 @@ async def reveal(update: Update, context: Ctx) -> None:
 
 async def ask_close(update: Update, context: Ctx) -> None:
     """🔒 Close / ↩️ Withdraw: asked once more."""
-    own = await _own_request(update, context)
+    own = await own_request(update, context)
     if own is None:
         return
     _member, request = own
@@ -442,7 +313,7 @@ async def ask_close(update: Update, context: Ctx) -> None:
 
 
 async def close_request(update: Update, context: Ctx) -> None:
-    own = await _own_request(update, context)
+    own = await own_request(update, context)
     if own is None:
         return
     _member, request = own
@@ -473,64 +344,13 @@ async def close_request(update: Update, context: Ctx) -> None:
     await refresh_shortlist(context, request.id)
 
 
-# --- the supplier's consent, asked when the buyer wants to connect ------------------------
-
-
-async def consent_answer(update: Update, context: Ctx) -> None:
-    """✅ Yes, introduce us / No, thanks: only the member who said interested answers."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    member = await organization_member(update, context)
-    if member is None:
-        return
-    _prefix, answer_id, choice = query.data.split(":")
-    repos = context.services.repos
-    entry = await repos.sourcing_answers.get(int(answer_id))
-    if entry is None or entry.member_id != member.id:
-        await expired(update, context)
-        return
-    request = await repos.sourcing.get(entry.request_id)
-    assert request is not None
-    _ = context.t
-    now = context.now()
-    if choice == "no":
-        if not await repos.sourcing_answers.refuse_consent(entry.id, member.id, now):
-            await alert(update, _.label("You answered this already."))
-            return
-        await query.answer()
-        await query.edit_message_text(_("OK: your contact is not shared."))
-        await tell_buyer(
-            context,
-            request,
-            lambda t: t(
-                "🚫 A supplier interested in request #{number} prefers not to share their "
-                "contact for now.",
-                number=request.id,
-            ),
-        )
-        await refresh_shortlist(context, request.id)
-        return
-    if not await repos.sourcing_answers.give_consent(entry.id, member.id, now):
-        await alert(update, _.label("You answered this already."))
-        return
-    await query.answer()
-    await query.edit_message_text(
-        _("✅ Thank you: the buyer gets your contact now, and you get theirs.")
-    )
-    refreshed = await repos.sourcing_answers.get(entry.id)
-    assert refreshed is not None
-    await introduce(context, request, refreshed)
-
-
 def handlers() -> list[BaseHandler[Update, Ctx, None]]:
     request = r"(\d+)"
     return [
         CallbackQueryHandler(open_shortlist, callbacks.pattern("sb", request, "v")),
         CallbackQueryHandler(turn_page, callbacks.pattern("sb", request, "p", r"(\d+)")),
         CallbackQueryHandler(supplier_card, callbacks.pattern("sb", request, "c", r"(\d+)")),
-        CallbackQueryHandler(connect, callbacks.pattern("sb", request, "k", r"(\d+)")),
         CallbackQueryHandler(reveal, callbacks.pattern("sb", request, "rv")),
         CallbackQueryHandler(ask_close, callbacks.pattern("sb", request, "x")),
         CallbackQueryHandler(close_request, callbacks.pattern("sb", request, "(xok|keep)")),
-        CallbackQueryHandler(consent_answer, callbacks.pattern("sc", r"(\d+)", "(ok|no)")),
     ]
