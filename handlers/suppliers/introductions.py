@@ -124,27 +124,29 @@ def _supplier_introduction(
 
 
 async def introduce(context: Ctx, request: Request, entry: Answer) -> bool:
-    """Both sides get each other's contact, once; recorded and audited."""
+    """Both sides get each other's contact, once; recorded and audited. False (and nothing
+    shared) when either side is no longer an active member with a chat."""
     services = context.services
+    buyer, t = await buyer_of(context, request)
+    if buyer is None or not buyer.is_active or buyer.chat_id is None:
+        return False
     if entry.member_chat_id is None or not await services.repos.sourcing_answers.introduce(
         entry.id, context.now()
     ):
         return False
-    buyer, t = await buyer_of(context, request)
-    if buyer is not None and buyer.chat_id is not None:
-        text = t(
-            "🤝 <b>Introduction</b> · request #{number} {title}\n\n🏭 {organization}\n"
-            "👤 {name}\n📧 {email}",
-            number=request.id,
-            title=title_of(t, request),
-            organization=entry.organization,
-            name=entry.member_name or "",
-            email=entry.member_email or "",
-        )
-        if entry.note:
-            text += "\n" + t("💬 {note}", note=entry.note)
-        text += "\n\n" + t("They have your name, organization and e-mail too. Write to them!")
-        await send_to(context, buyer.chat_id, text)
+    text = t(
+        "🤝 <b>Introduction</b> · request #{number} {title}\n\n🏭 {organization}\n"
+        "👤 {name}\n📧 {email}",
+        number=request.id,
+        title=title_of(t, request),
+        organization=entry.organization,
+        name=entry.member_name or "",
+        email=entry.member_email or "",
+    )
+    if entry.note:
+        text += "\n" + t("💬 {note}", note=entry.note)
+    text += "\n\n" + t("They have your name, organization and e-mail too. Write to them!")
+    await send_to(context, buyer.chat_id, text)
     text = _supplier_introduction(translator(context, entry.member_language), request, entry, buyer)
     await send_to(context, entry.member_chat_id, text)
     await services.repos.audit.record(
@@ -198,12 +200,13 @@ async def consent_answer(update: Update, context: Ctx) -> None:
         await alert(update, _.label("You answered this already."))
         return
     await query.answer()
-    await query.edit_message_text(
-        _("✅ Thank you: the buyer gets your contact now, and you get theirs.")
-    )
     refreshed = await repos.sourcing_answers.get(entry.id)
     assert refreshed is not None
-    await introduce(context, request, refreshed)
+    if await introduce(context, request, refreshed):
+        text = _("✅ Thank you: the buyer gets your contact now, and you get theirs.")
+    else:
+        text = _("The buyer is no longer a member of the cluster; nothing was shared.")
+    await query.edit_message_text(text)
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, None]]:

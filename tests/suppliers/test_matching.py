@@ -149,7 +149,7 @@ async def test_a_profile_created_later_finds_the_open_request(harness: Harness) 
     replies = await s.frida.send("/sourcing")
     assert "• #1 Vestiduras y soportes para modelo 2027 — respuestas hasta el" in replies.text
     replies = await s.frida.tap(f"🔎 #{number} · Vestiduras y soportes para modelo 2027")
-    assert "🏢 Compra: Nissan Mexicana" in replies.text
+    assert "🏢 Comprador: Nissan Mexicana" in replies.text
     assert replies.last.button_labels == ["💡 Me interesa", "No es para nosotros"]
     await s.frida.tap("💡 Me interesa")
     await s.frida.tap("Omitir ⏭")

@@ -63,3 +63,18 @@ async def test_mydata_and_forget_cover_sourcing(harness: Harness) -> None:
     assert tuple(figures) == (1, 2, 1)  # the cluster's figures stay
     replies = await s.rosa.tap_data(f"sr:{number}:in", notice_of(s.rosa, number))
     assert replies.alerts == ["Esta solicitud está cerrada: ya no recibe respuestas."]
+
+
+async def test_consent_after_the_buyer_left_shares_nothing(harness: Harness) -> None:
+    s = await scene(harness)
+    number = await approved_request(harness, s)
+    await s.rosa.tap_data(f"sr:{number}:in", notice_of(s.rosa, number))
+    await s.rosa.tap("Omitir ⏭")
+    await s.rosa.tap("🕶 Por ahora no")
+    await s.kenji.tap("🤝 Conectar 1")
+    await s.kenji.send("/forget")
+    await s.kenji.tap("🗑 Sí, borrar mis datos")
+    replies = await s.rosa.tap("✅ Sí, preséntanos")
+    assert "Quien compra ya no es miembro del clúster; no se compartió nada." in replies.text
+    assert not [c for c in harness.api.calls[-5:] if "rosa@mextamp.mx" in str(c.params)]
+    assert await harness.db.fetchval("SELECT introduced_at FROM sourcing_answers") is None

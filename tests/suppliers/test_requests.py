@@ -59,7 +59,7 @@ async def test_a_request_step_by_step_refusing_bad_input(harness: Harness) -> No
     replies = await kenji.tap("🕶 Mantenernos anónimos por ahora")
     card = replies.text
     assert "🤝 Vestiduras para modelo 2027" in card
-    assert "🕶 Compra: una organización miembro del clúster (anónima por ahora)" in card
+    assert "🕶 Comprador: una organización miembro del clúster (anónima por ahora)" in card
     assert "⚙️ Procesos: Textiles y vestiduras" in card
     assert "📜 Certificaciones requeridas: IATF 16949" in card
     assert "Fundas de asiento <tela> & costura doble" in card  # escaped, shown literally
@@ -126,6 +126,12 @@ async def test_cancel_leaves_nothing_and_menu_taps_are_not_answers(harness: Harn
     assert replies.texts == ["Responde la pregunta de arriba, o /cancel para salir."]
     replies = await s.kenji.send("/sourcing")
     assert "Estás a mitad de un formulario" in replies.text
+    replies = await s.kenji.tap_data("sr:1:in")  # another of the form's entries, mid-form
+    assert replies.alerts == ["Estás a mitad de un formulario. Termínalo o envía /cancel primero."]
+    replies = await s.kenji.tap_data("sf:pdone")  # a button of a step not reached yet
+    assert replies.alerts == [
+        "Ese botón es de un paso anterior. Responde la última pregunta, por favor."
+    ]
     replies = await s.kenji.send("/cancel")
     assert "Cancelado; no se envió ni cambió nada." in replies.text
     assert await harness.db.fetchval("SELECT count(*) FROM sourcing_requests") == 0
@@ -153,7 +159,7 @@ async def test_approval_sends_once_to_matching_suppliers(harness: Harness) -> No
     assert set(by_chat) == {s.lucia.id, s.rosa.id, s.frida.id}
     notice = by_chat[s.lucia.id]
     assert "Un comprador del clúster busca proveedores" in notice.text
-    assert "🏢 Compra: Nissan Mexicana" in notice.text
+    assert "🏢 Comprador: Nissan Mexicana" in notice.text
     assert notice.button_labels == ["💡 Me interesa", "No es para nosotros"]
     invitation = by_chat[s.frida.id]
     assert "Frío Express aún no tiene perfil de capacidades" in invitation.text
