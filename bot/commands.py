@@ -29,6 +29,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("myevents", N_("The events you are going to"), "member"),
     CommandSpec("groups", N_("Working groups: join or leave"), "member"),
     CommandSpec("surveys", N_("Surveys waiting for your answer"), "member"),
+    CommandSpec("sourcing", N_("Sourcing requests: ask suppliers, answer buyers"), "member"),
+    CommandSpec("capabilities", N_("Your organization's supplier profile"), "member"),
     CommandSpec("profile", N_("See and correct your data"), "applicant"),
     CommandSpec("notifications", N_("Choose which announcements you get"), "applicant"),
     CommandSpec("privacy", N_("The privacy notice"), "stranger"),

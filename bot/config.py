@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("es", "en", "ja", "de")
+AXIS_CODES = frozenset({"innovation", "talent", "leadership", "globalization"})
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
 
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=8080, ge=1, le=65535)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     backup_dir: Path | None = None
+    # Coordinators of these axes (and admins) approve sourcing requests; empty: admins only.
+    sourcing_axes: Annotated[frozenset[str], NoDecode] = frozenset({"globalization", "innovation"})
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
 
@@ -52,6 +55,24 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("sourcing_axes", mode="before")
+    @classmethod
+    def _split_axes(cls, value: object) -> object:
+        """Accept `globalization,innovation` (and spaces, any case) as well as a set."""
+        if isinstance(value, str):
+            return frozenset(p.lower() for p in re.split(r"[,\s]+", value.strip()) if p)
+        return value
+
+    @field_validator("sourcing_axes")
+    @classmethod
+    def _known_axes(cls, value: frozenset[str]) -> frozenset[str]:
+        if not value <= AXIS_CODES:
+            raise ValueError(
+                "must be axes among innovation, talent, leadership and globalization,"
+                " separated by commas"
+            )
         return value
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")

@@ -54,6 +54,10 @@ ACTION_NAMES: dict[str, str] = {  # the audit log's actions, as admins read them
     "survey.remind": N_("sent a survey reminder"),
     "survey.export": N_("exported survey answers"),
     "survey.close": N_("closed a survey"),
+    "capabilities.edit": N_("changed a capability profile"),
+    "sourcing.approve": N_("approved a sourcing request"),
+    "sourcing.reject": N_("rejected a sourcing request"),
+    "sourcing.introduce": N_("introduced a supplier to a buyer"),
 }
 
 

@@ -10,12 +10,15 @@ and a handler raising ApplicationHandlerStop ends the update.
    0  features, in this order:
         reachability (my_chat_member), the community group's join requests,
         the member form (sign-up via /start and profile edits: before the common
-        /start so that newcomers enter it), the broadcast, event and survey forms and
-        their confirming buttons tapped again after the form ended, common commands,
+        /start so that newcomers enter it), the broadcast, event, survey and sourcing
+        forms (then the sourcing form's entry buttons tapped mid-form) and the forms'
+        confirming buttons tapped again after the form ended, common commands,
         language, profile and notifications, privacy rights, coordinators' approval
         tools, admins' roles and audit log, the list of broadcasts, events (their
         lists, answers, attendance and forum topics) and working groups, survey
-        answers and results, admins' /status, the main menu, typed survey answers, and last the
+        answers and results, supplier development (/capabilities, /sourcing, deciding,
+        suppliers' answers, the buyer's shortlist), admins' /status, the main menu,
+        typed survey answers, and last the
         fallbacks (unknown commands, unexpected messages, expired buttons), which see
         only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
@@ -59,6 +62,15 @@ from handlers.members import (
 )
 from handlers.operations import alerts, health, status
 from handlers.operations import backups as backup_job
+from handlers.suppliers import approval as sourcing_approval
+from handlers.suppliers import capabilities as supplier_capabilities
+from handlers.suppliers import deadlines as sourcing_deadlines
+from handlers.suppliers import form as sourcing_form
+from handlers.suppliers import interest as sourcing_interest
+from handlers.suppliers import introductions as sourcing_introductions
+from handlers.suppliers import notices as sourcing_notices
+from handlers.suppliers import overview as sourcing_overview
+from handlers.suppliers import shortlist as sourcing_shortlist
 from handlers.surveys import answering as survey_answers
 from handlers.surveys import form as survey_form
 from handlers.surveys import invitations as survey_invitations
@@ -96,6 +108,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handler(broadcast_form.conversation(), group=0)
     application.add_handler(event_form.conversation(), group=0)
     application.add_handler(survey_form.conversation(), group=0)
+    application.add_handler(sourcing_form.conversation(), group=0)
+    application.add_handlers(sourcing_form.busy_entries(), group=0)  # its entries, mid-form
     # The forms' confirming buttons tapped again once their form ended: what they did.
     application.add_handlers(broadcast_form.done_buttons(), group=0)
     application.add_handlers(event_form.done_buttons(), group=0)
@@ -117,9 +131,16 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(survey_invitations.handlers(), group=0)  # /surveys, poll answers
     application.add_handlers(survey_answers.handlers(), group=0)  # taps on questions
     application.add_handlers(survey_results.handlers(), group=0)
+    application.add_handlers(supplier_capabilities.handlers(), group=0)
+    application.add_handlers(sourcing_overview.handlers(), group=0)
+    application.add_handlers(sourcing_approval.handlers(), group=0)
+    application.add_handlers(sourcing_interest.handlers(), group=0)
+    application.add_handlers(sourcing_shortlist.handlers(), group=0)
+    application.add_handlers(sourcing_introductions.handlers(), group=0)
     application.add_handlers(status.handlers(), group=0)
     event_notices.register_notices_and_links()
     survey_invitations.register_notices_and_links()
+    sourcing_notices.register_notices_and_mutes()
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(survey_answers.typed_answers(), group=0)  # typed survey answers
     application.add_handlers(common.fallbacks(), group=0)  # keep last
@@ -130,6 +151,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_manage.close_due, interval=60)
+    jobs.register_repeating("supplier-development", sourcing_deadlines.run_due, interval=60)
     jobs.register_repeating("backups", backup_job.backup_if_due, interval=60)
 
     # Operations: errors reach the admins; the web server answers uptime monitors.

@@ -1,4 +1,5 @@
-"""A living demo for the sandbox: members, working groups, events, a survey, a broadcast.
+"""A living demo for the sandbox: members, working groups, events, a survey, a broadcast,
+suppliers' capability profiles and sourcing requests (one open, one waiting for approval).
 
 Times are relative to `now`, so the demo always has upcoming events.
 """
@@ -9,6 +10,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from storage.database import Database
 from storage.models import to_db_time
@@ -162,6 +164,28 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "active",
         ("talent", "globalization"),
         "Europe/Berlin",
+    ),
+    DemoPerson(
+        20013,
+        "Diego",
+        "Navarro",
+        "es",
+        "AP Controles",
+        "Director comercial",
+        "member",
+        "active",
+        ("innovation", "globalization"),
+    ),
+    DemoPerson(
+        20014,
+        "Lucía",
+        "Ramírez",
+        "es",
+        "Telas Laprotex",
+        "Gerente de ventas automotrices",
+        "member",
+        "active",
+        ("globalization",),
     ),
 )
 ADMIN_ID = 20001
@@ -461,6 +485,173 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
                 for p in PEOPLE
                 if p.status == "active"
             ],
+        )
+        await _seed_suppliers(conn, now, orgs, ids)
+
+
+# Capability profiles: organization, description, monthly capacity, city, processes, certificates.
+PROFILES = (
+    (
+        "AP Controles",
+        "Tableros de control, integración de robots y PLC para líneas de ensamble.",
+        "120 tableros al mes",
+        "Aguascalientes",
+        ("automation", "electronics", "maintenance"),
+        ("iso9001",),
+    ),
+    (
+        "Telas Laprotex",
+        "Textiles técnicos y vestiduras para interiores automotrices.",
+        "80,000 m² al mes",
+        "Aguascalientes",
+        ("textiles",),
+        ("iso9001", "iatf16949"),
+    ),
+    (
+        "Mextamp",
+        "Estampado de lámina y troqueles progresivos.",
+        "300 toneladas al mes",
+        "Jesús María",
+        ("stamping", "tooling", "welding"),
+        ("iso9001", "iatf16949", "iso14001"),
+    ),
+    (
+        "Flex",
+        "Manufactura electrónica: SMT, ensamble final y pruebas.",
+        "2 millones de PCBA al mes",
+        "Aguascalientes",
+        ("electronics", "assembly", "metrology"),
+        ("iso9001", "iatf16949", "iso14001", "iso45001"),
+    ),
+)
+
+
+async def _seed_suppliers(
+    conn: Any, now: datetime, orgs: dict[str, int], ids: dict[int, int]
+) -> None:
+    """Profiles; Kenji's open request, which reached AP Controles (its notice waits in the
+    outbox and goes out when the sandbox starts: try 💡 as Diego) and Flex (Valeria said she
+    is interested: try the shortlist as Kenji, /sourcing); and Jürgen's anonymous request
+    waiting for approval (try it as Carlos or Laura, /sourcing)."""
+    stamp, past = to_db_time(now), to_db_time(now - timedelta(days=1))
+    processes = {
+        r[1]: r[0] for r in await conn.execute_fetchall("SELECT id, code FROM supplier_processes")
+    }
+    certificates = {
+        r[1]: r[0]
+        for r in await conn.execute_fetchall("SELECT id, code FROM supplier_certifications")
+    }
+    for name, description, capacity, city, done, held in PROFILES:
+        await conn.execute(
+            "INSERT INTO capability_profiles (organization_id, description, monthly_capacity,"
+            " city, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (orgs[name], description, capacity, city, past, past),
+        )
+        await conn.executemany(
+            "INSERT INTO capability_processes (organization_id, process_id) VALUES (?, ?)",
+            [(orgs[name], processes[code]) for code in done],
+        )
+        await conn.executemany(
+            "INSERT INTO capability_certifications (organization_id, certification_id)"
+            " VALUES (?, ?)",
+            [(orgs[name], certificates[code]) for code in held],
+        )
+    requests = (
+        (
+            20009,
+            "Nissan Mexicana",
+            "Arneses y tableros de control para la línea de vehículos eléctricos",
+            "Arnés de potencia y tablero de control para la celda de baterías; PPAP nivel 3 y"
+            " entregas JIT a la planta A2.",
+            "1,500 juegos al mes desde marzo",
+            10,
+            0,
+            "open",
+            ("harnesses", "electronics", "automation"),
+            ("iso9001",),
+        ),
+        (
+            20004,
+            "Continental",
+            "Textile covers for armrests",
+            "Stitched textile covers for armrests, two colours; samples in six weeks.",
+            "40,000 pieces a year",
+            14,
+            1,
+            "pending",
+            ("textiles",),
+            ("iatf16949",),
+        ),
+    )
+    for buyer, org, title, text, volume, days, anonymous, status, wanted, needed in requests:
+        cursor = await conn.execute(
+            "INSERT INTO sourcing_requests (buyer_id, organization_id, title, description, volume,"
+            " deadline_at, anonymous, status, requested_at, decided_at, decided_by, announced_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                ids[buyer],
+                orgs[org],
+                title,
+                text,
+                volume,
+                to_db_time(now + timedelta(days=days)),
+                anonymous,
+                status,
+                past if status == "open" else stamp,
+                stamp if status == "open" else None,
+                ids[ADMIN_ID] if status == "open" else None,
+                stamp if status == "open" else None,
+            ),
+        )
+        request = int(cursor.lastrowid or 0)
+        await conn.executemany(
+            "INSERT INTO sourcing_request_processes (request_id, process_id) VALUES (?, ?)",
+            [(request, processes[code]) for code in wanted],
+        )
+        await conn.executemany(
+            "INSERT INTO sourcing_request_certifications (request_id, certification_id)"
+            " VALUES (?, ?)",
+            [(request, certificates[code]) for code in needed],
+        )
+        if status != "open":
+            continue
+        await conn.executemany(
+            "INSERT INTO sourcing_reached (request_id, organization_id, reached_at, via)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                (request, orgs["AP Controles"], stamp, "notice"),
+                (request, orgs["Flex"], stamp, "list"),
+            ],
+        )
+        await conn.execute(
+            "INSERT INTO sourcing_answers (request_id, organization_id, member_id, answer, note,"
+            " consent_at, answered_at) VALUES (?, ?, ?, 'interested', ?, ?, ?)",
+            (
+                request,
+                orgs["Flex"],
+                ids[20007],
+                "Tenemos capacidad SMT disponible desde febrero; PPAP en seis semanas.",
+                stamp,
+                stamp,
+            ),
+        )
+        # Its notice to AP Controles waits in the outbox: the sender delivers it at start-up.
+        cursor = await conn.execute(
+            "INSERT INTO broadcasts (kind, created_by, text, audience, dedup_key, status,"
+            " created_at, started_at) VALUES ('sourcing_request', ?, ?, ?, ?, 'sending', ?, ?)",
+            (
+                ids[ADMIN_ID],
+                json.dumps({"request": request}),
+                json.dumps({"kind": "organizations"}),
+                f"src:{request}",
+                stamp,
+                stamp,
+            ),
+        )
+        await conn.execute(
+            "INSERT INTO deliveries (broadcast_id, member_id, chat_id, updated_at)"
+            " VALUES (?, ?, ?, ?)",
+            (cursor.lastrowid, ids[20013], 20013, stamp),
         )
 
 

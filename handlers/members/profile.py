@@ -1,11 +1,12 @@
-"""/profile and /notifications: members see and correct their data, and object to announcements."""
+"""/profile and /notifications: members see and correct their data, and object to announcements
+(per axis, other features' kinds of notice registered in bot.mutes, or all of them)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks
+from bot import callbacks, mutes
 from bot.auth import own_member
 from bot.context import Ctx
 from bot.labels import axis_name, status_name
@@ -104,6 +105,12 @@ async def _notifications_view(context: Ctx, member_id: int) -> tuple[str, Inline
             ]
             for a in axes
         ]
+        for kind in mutes.kinds():  # other features' notices (sourcing requests…)
+            muted = await kind.is_muted(context, member_id)
+            label = ("🔕 " if muted else "🔔 ") + _.label(kind.label)
+            rows.append(
+                [InlineKeyboardButton(label, callback_data=callbacks.pack("nt", "tp", kind.code))]
+            )
     rows.append([master])
     return text, InlineKeyboardMarkup(rows)
 
@@ -141,6 +148,25 @@ async def notifications_changed(update: Update, context: Ctx) -> None:
     await query.edit_message_text(text, reply_markup=markup)
 
 
+async def notice_kind_changed(update: Update, context: Ctx) -> None:
+    """A 🔔/🔕 button of another feature's kind of notice: stored at once, the view redrawn."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    member = await own_member(update, context)
+    if member is None:
+        return
+    kind = mutes.get(query.data.split(":")[2])
+    if kind is None:
+        await query.answer(
+            context.t.label("This button has expired. Please start again."), show_alert=True
+        )
+        return
+    await kind.set_muted(context, member.id, not await kind.is_muted(context, member.id))
+    await query.answer(context.t.label("Saved."))
+    text, markup = await _notifications_view(context, member.id)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
 def handlers() -> list[BaseHandler[Update, Ctx, None]]:
     private = filters.ChatType.PRIVATE
     return [
@@ -151,4 +177,5 @@ def handlers() -> list[BaseHandler[Update, Ctx, None]]:
         CallbackQueryHandler(
             notifications_changed, callbacks.pattern("nt", "(all|ax)", r"(on|off|\d+)")
         ),
+        CallbackQueryHandler(notice_kind_changed, callbacks.pattern("nt", "tp", "([a-z]{1,16})")),
     ]

@@ -15,6 +15,10 @@ from storage.repositories.members.invitations import InvitationRepository
 from storage.repositories.members.members import MemberRepository
 from storage.repositories.members.reference import ReferenceRepository
 from storage.repositories.operations.operations import OperationsRepository
+from storage.repositories.suppliers.answers import AnswerRepository
+from storage.repositories.suppliers.capabilities import CapabilityRepository
+from storage.repositories.suppliers.privacy import SupplierPersonalData
+from storage.repositories.suppliers.sourcing import SourcingRepository
 from storage.repositories.surveys.repository import SurveyRepository
 
 
@@ -33,11 +37,15 @@ class Repositories:
     groups: GroupRepository
     surveys: SurveyRepository
     operations: OperationsRepository
+    capabilities: CapabilityRepository
+    sourcing: SourcingRepository
+    sourcing_answers: AnswerRepository
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
         return cls(
-            members=MemberRepository(db),
+            # Features' personal data kept in their own tables, for /mydata and /forget.
+            members=MemberRepository(db, sections=(SupplierPersonalData(),)),
             reference=ReferenceRepository(db),
             audit=AuditRepository(db),
             outbox=OutboxRepository(db),
@@ -48,4 +56,7 @@ class Repositories:
             groups=GroupRepository(db),
             surveys=SurveyRepository(db),
             operations=OperationsRepository(db),
+            capabilities=CapabilityRepository(db),
+            sourcing=SourcingRepository(db),
+            sourcing_answers=AnswerRepository(db),
         )

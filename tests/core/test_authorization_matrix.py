@@ -1,5 +1,6 @@
 """Every staff command and acting button, tried by every role: who is refused, and that a
-refusal changes nothing. New commands join the matrix through bot.commands.COMMANDS."""
+refusal changes nothing. New commands join the matrix through bot.commands.COMMANDS; acting
+buttons are listed here (events, surveys, broadcasts, roles, applications, sourcing requests)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,18 @@ async def _setup(harness: Harness) -> dict[str, int]:
         " 'scheduled', '2026-11-24T10:00:00Z', '2026-11-30T10:00:00Z')",
         (ids["coordinator"],),
     )
+    # A member's sourcing request waiting for approval (admins and coordinators of the
+    # SOURCING_AXES decide; Talent is not one of them).
+    await db.execute(
+        "INSERT INTO sourcing_requests (id, buyer_id, title, description, deadline_at,"
+        " anonymous, requested_at) VALUES (1, ?, 'Arneses', 'Arnés de 48 vías',"
+        " '2026-12-01T00:00:00Z', 0, '2026-11-24T10:00:00Z')",
+        (ids["member"],),
+    )
+    await db.execute(
+        "INSERT INTO sourcing_request_processes (request_id, process_id)"
+        " SELECT 1, id FROM supplier_processes WHERE code = 'harnesses'"
+    )
     return ids
 
 
@@ -130,6 +143,9 @@ def _buttons(ids: dict[str, int]) -> list[tuple[str, Role]]:
         ("wg:1:arc", "coordinator"),
         ("wg:1:arcn", "coordinator"),
         ("wg:1:arcy", "coordinator"),
+        ("sp:q", "coordinator"),
+        ("sp:1:no", "coordinator"),
+        ("sp:1:ok", "coordinator"),
     ]
 
 
@@ -184,7 +200,7 @@ async def test_a_coordinator_of_another_axis_is_refused_on_what_is_not_theirs(
     scoped = [
         d
         for d, _needed in _buttons(ids)
-        if d.startswith(("ev:1:", "sa:", "bl:x", "bl:csv", "wg:1:")) and d not in reading
+        if d.startswith(("ev:1:", "sa:", "bl:x", "bl:csv", "wg:1:", "sp:")) and d not in reading
     ]
     assert len(scoped) > 20
     for data in scoped:

@@ -126,6 +126,8 @@ async def test_menus_are_set_per_language_at_start_up(harness: Harness) -> None:
         "myevents",
         "groups",
         "surveys",
+        "sourcing",
+        "capabilities",
         "profile",
         "notifications",
         "privacy",

@@ -19,6 +19,7 @@ PEOPLE = [1001, 1002, 500, 900]  # a stranger, a member, a coordinator, an admin
 PREFIXES = [
     *("su", "pf", "nt", "ap", "mb", "iv", "fg", "rl", "lang", "xx"),
     *("ev", "evl", "ef", "wg", "sv", "sa", "bc", "bl"),  # events, groups, surveys, broadcasts
+    *("cp", "sf", "sp", "sr", "si", "sb", "sc"),  # supplier development
 ]
 
 texts = st.text(max_size=300) | st.text(min_size=4090, max_size=4200, alphabet="ab <>&")
@@ -31,7 +32,7 @@ callback_data = st.text(max_size=80) | st.builds(
     lambda prefix, parts: ":".join([prefix, *parts]),
     st.sampled_from(PREFIXES),
     st.lists(
-        st.sampled_from(["1", "0", "2", "go", "no", "mb", "at", "x", "ok"])
+        st.sampled_from(["1", "0", "2", "go", "no", "mb", "at", "x", "ok", "in", "v", "k", "c"])
         | st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", max_size=8),
         max_size=6,
     ),
@@ -140,6 +141,16 @@ async def _scenario(actions: list[tuple[int, tuple[str, Any]]]) -> None:
             await h.db.execute(
                 "INSERT INTO survey_questions (id, survey_id, position, kind, text)"
                 " VALUES (1, 1, 1, 'yesno', '¿Vienes?')"
+            )
+            # A sourcing request of Mia's waiting for approval: sourcing request 1.
+            await h.db.execute(
+                "INSERT INTO sourcing_requests (id, buyer_id, title, description, deadline_at,"
+                " anonymous, requested_at) SELECT 1, id, 'Arneses', 'Arnés de 48 vías',"
+                " '2026-12-01T00:00:00Z', 0, '2026-11-24T10:00:00Z' FROM members"
+                " WHERE telegram_user_id = 1002"
+            )
+            await h.db.execute(
+                "INSERT INTO sourcing_request_processes (request_id, process_id) VALUES (1, 9)"
             )
             people = {uid: h.person(user_id=uid, first_name=f"P{uid}") for uid in PEOPLE}
             for user_id, (what, value) in actions:

@@ -79,8 +79,9 @@ async def test_moving_this_and_the_following_ones_keeps_each_its_own_date(
     replies = await cora.send("9/12 19:30")  # a day later, an hour and a half later
     assert "Movido al miércoles, 9 de diciembre de 2026, 19:30" in replies.text
     assert (
-        "🔁 Las 4 reuniones siguientes también, con el mismo cambio: 16 dic 2026, 19:30,"
-        " 23 dic 2026, 19:30, 30 dic 2026, 19:30, 6 ene 2027, 19:30"
+        "🔁 Las 4 reuniones siguientes también, con el mismo cambio: mié, 16 de dic de 2026,"
+        " 19:30, mié, 23 de dic de 2026, 19:30, mié, 30 de dic de 2026, 19:30 y mié, 6 de ene"
+        " de 2027, 19:30"
     ) in replies.text
     assert await _starts(harness) == [
         WEEKLY[0],

@@ -55,7 +55,12 @@ async def test_notifications_per_axis_and_entirely(harness: Harness) -> None:
     innovation = await axis_id(db, "innovation")
     ana = harness.person()
     replies = await ana.send("/notifications")
-    assert replies.last.button_labels == ["🔔 💡 Innovación", "🔔 🎓 Talento", "🔕 Apagar todo"]
+    assert replies.last.button_labels == [
+        "🔔 💡 Innovación",
+        "🔔 🎓 Talento",
+        "🔔 🤝 Solicitudes de proveeduría",  # another feature's notices (bot.mutes)
+        "🔕 Apagar todo",
+    ]
 
     replies = await ana.tap("🔔 💡 Innovación")
     assert replies.alerts == ["Guardado."]

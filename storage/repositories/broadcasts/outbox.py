@@ -31,6 +31,9 @@ BroadcastKind = Literal[
     "event_reminder",
     "survey_invitation",
     "survey_reminder",
+    "sourcing_request",
+    "sourcing_invitation",
+    "capability_update",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from storage import audit_trail
 from storage.database import Database, like_pattern
 from storage.models import Member, MemberStatus, Sector, to_db_time
+from storage.personal_data import PersonalDataSection
 
 _COLUMNS = (
     "id, telegram_user_id, chat_id, full_name, organization_id, job_title, email, phone,"
@@ -40,8 +42,9 @@ class MemberFilter(BaseModel):
 
 
 class MemberRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sections: Sequence[PersonalDataSection] = ()) -> None:
         self.db = db
+        self.sections = tuple(sections)  # other features' personal data (storage.personal_data)
 
     # --- reading ---------------------------------------------------------------
 
@@ -367,6 +370,7 @@ class MemberRepository:
         copies = await self.db.fetchval(
             "SELECT count(*) FROM application_notices WHERE member_id = ?", (member_id,)
         )
+        sections = {s.name: await s.export(self.db, member_id) for s in self.sections}
         return {
             "telegram_user_id": member.telegram_user_id,
             "chat_id": member.chat_id,
@@ -394,6 +398,7 @@ class MemberRepository:
             "organizations_you_added": [dict(r) for r in added],
             "coordinator_of_axes": [r[0] for r in scope],
             "application_copies_sent_to_coordinators": int(copies or 0),
+            **sections,
         }
 
     async def forget(self, member_id: int, now: datetime) -> bool:
@@ -406,6 +411,7 @@ class MemberRepository:
         never linked and stay. Deliveries keep their counts but lose the chat id;
         pending ones are dropped. The audit log records the fact with no link to the
         person. False when there was nobody to forget (forgotten already): nothing happens.
+        Other features' sections (storage.personal_data) erase their part first.
         """
         async with self.db.transaction() as conn:
             deleted = await conn.execute_fetchall(
@@ -413,6 +419,8 @@ class MemberRepository:
             )
             if not list(deleted):
                 return False
+            for section in self.sections:  # before the member row and its chat id go
+                await section.erase(conn, member_id, to_db_time(now))
             # An organization they typed that nobody else belongs to and nobody approved:
             # its name may be theirs ("Consultoría Ana López").
             await conn.execute(

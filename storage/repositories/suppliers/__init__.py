@@ -1,0 +1,1 @@
+"""Supplier development's SQL: capability profiles, sourcing requests, answers, introductions."""
