@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import html
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
 
+from bot.auth import allowed
 from bot.context import Ctx
+from bot.i18n import Translator
 
 KEY = r"([A-Za-z0-9_-]{8})"  # a draft's key in a button's data
 
@@ -57,3 +60,16 @@ async def expired(update: Update, context: Ctx) -> None:
     await query.answer(
         context.t.label("This button has expired. Please start again."), show_alert=True
     )
+
+
+async def replayed(update: Update, context: Ctx, said: Callable[[Translator, int], str]) -> None:
+    """A coordinator's confirming button whose draft is gone (a double tap, an old preview):
+    `said(t, number)` of what it made, as the audit log knows it by the button's key; or, if
+    it made nothing, that it expired. The role is checked first, as for any staff button."""
+    if not await allowed(update, context, "coordinator"):
+        return
+    done = await context.services.repos.audit.confirmed(key_of(update))
+    if done is None:
+        await expired(update, context)
+        return
+    await already_done(update, context, said(context.t, done[1]))

@@ -452,14 +452,8 @@ async def publish(update: Update, context: Ctx) -> str | int | None:
 async def published_before(update: Update, context: Ctx) -> None:
     """📣 Publish of a draft that is gone (a double tap, an old preview): what it published,
     as the database says; or, if it published nothing, that it expired."""
-    if not await allowed(update, context, "coordinator"):
-        return
-    done = await context.services.repos.audit.confirmed(confirm.key_of(update))
-    if done is None:
-        await confirm.expired(update, context)
-        return
-    await confirm.already_done(
+    await confirm.replayed(
         update,
         context,
-        context.t.label("This event was already published as #{number}.", number=done[1]),
+        lambda t, number: t.label("This event was already published as #{number}.", number=number),
     )

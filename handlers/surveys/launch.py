@@ -247,14 +247,8 @@ async def launch(update: Update, context: Ctx) -> str | int | None:
 async def launched_before(update: Update, context: Ctx) -> None:
     """A launch button of a draft that is gone (a double tap, an old preview): what it
     launched, as the database says; or, if it launched nothing, that it expired."""
-    if not await allowed(update, context, "coordinator"):
-        return
-    done = await context.services.repos.audit.confirmed(confirm.key_of(update))
-    if done is None:
-        await confirm.expired(update, context)
-        return
-    await confirm.already_done(
+    await confirm.replayed(
         update,
         context,
-        context.t.label("This survey was already launched as #{number}.", number=done[1]),
+        lambda t, number: t.label("This survey was already launched as #{number}.", number=number),
     )
