@@ -31,7 +31,7 @@ SIGN_UP = {
         "continue": "次へ ▶️",
         "check": "登録内容をご確認ください",
         "send": "✅ 確定して送信",
-        "sent": "コーディネーターが申請を確認し、結果をこちらでお知らせします。",
+        "sent": "申請はコーディネーターが確認し、結果はこちらでお知らせします。",
     },
     "de": {
         "language": "✓ Deutsch",
@@ -42,7 +42,7 @@ SIGN_UP = {
         "continue": "Weiter ▶️",
         "check": "Bitte prüfen Sie Ihre Angaben",
         "send": "✅ Bestätigen und senden",
-        "sent": "Die Koordination prüft Ihren Antrag; ich melde mich hier.",
+        "sent": "Die Koordination prüft Ihren Antrag, und ich melde mich hier",
     },
 }
 
