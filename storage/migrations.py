@@ -34,12 +34,15 @@ def load_migrations() -> list[Migration]:
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise RuntimeError("migrations must be numbered 0001, 0002, … without gaps")
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise RuntimeError("migrations must be numbered 0001, 0002, … each number once")
     return found
 
 
-LATEST_VERSION = len(load_migrations())
+# Numbers are reserved per feature branch (0009–0013 by others, 0014 impact), so a branch may
+# have gaps until they all merge; the database's version is the highest number applied.
+LATEST_VERSION = load_migrations()[-1].version
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
