@@ -112,7 +112,8 @@ def _fill(path: Path, seed: int) -> None:
                     _stamp(starts - timedelta(days=14)),
                 ),
             )
-        rsvps, attendance = set(), []
+        rsvps: set[tuple[int, int]] = set()
+        attendance: list[tuple[int, int, str, str]] = []
         while len(rsvps) < ANSWERS:
             event_id, starts = events[rng.randrange(EVENTS)]
             member = rng.randint(1, MEMBERS)

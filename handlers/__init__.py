@@ -15,10 +15,14 @@ and a handler raising ApplicationHandlerStop ends the update.
         language, profile and notifications, privacy rights, coordinators' approval
         tools, admins' roles and audit log, the list of broadcasts, events (their
         lists, answers, attendance and forum topics) and working groups, survey
-        answers and results, the main menu, typed survey answers, and last the
-        fallbacks (unknown commands, unexpected messages, expired buttons), which see
-        only what no feature handler took
+        answers and results, /impact and /dashboard, the main menu, typed survey
+        answers, and last the fallbacks (unknown commands, unexpected messages, expired
+        buttons), which see only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
+
+Besides handlers: features' recurring jobs (bot/jobs.py), notice renderers and deep links, the
+web server's routes (bot/web.py: the impact dashboard) and the documents `clia-bot` builds
+(bot/documents.py: the impact report).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import jobs
+from bot import jobs, web
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
@@ -43,6 +47,9 @@ from handlers.events import groups
 from handlers.events import listing as event_lists
 from handlers.events import notices as event_notices
 from handlers.events import topics as event_topics
+from handlers.impact import command as impact
+from handlers.impact import dashboard as impact_dashboard
+from handlers.impact import web as impact_web
 from handlers.members import (
     approval,
     asking,
@@ -105,6 +112,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(survey_invitations.handlers(), group=0)  # /surveys, poll answers
     application.add_handlers(survey_answers.handlers(), group=0)  # taps on questions
     application.add_handlers(survey_results.handlers(), group=0)
+    application.add_handlers(impact.handlers(), group=0)  # /impact and its buttons
+    application.add_handlers(impact_dashboard.handlers(), group=0)  # /dashboard links
     event_notices.register_notices_and_links()
     survey_invitations.register_notices_and_links()
     application.add_handlers(menu.handlers(i18n), group=0)
@@ -117,5 +126,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_manage.close_due, interval=60)
+
+    # The web server's routes (bot/web.py): the impact dashboard, read-only.
+    web.register_route(impact_web.ROUTE, impact_web.Dashboard)
 
     application.add_error_handler(errors.on_error)

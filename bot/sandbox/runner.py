@@ -25,6 +25,7 @@ from bot.roles import Role
 from bot.sandbox.api import BotAPI
 from bot.sandbox.server import make_app
 from bot.sandbox.world import COMMUNITY_ID, Person, World
+from bot.web import mount
 from storage import demo
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class Sandbox:
                 "admin_ids": frozenset({demo.ADMIN_ID}),
                 "community_chat_id": COMMUNITY_ID,
                 "webhook_url": None,
+                "dashboard_url": f"http://{host}:{port}/dashboard",
             }
         )
         self.world = World()
@@ -125,9 +127,12 @@ class Sandbox:
     async def serve(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set, then stop the bot and the server cleanly."""
         self._populate()
-        server = make_app(self).listen(self.port, address=self.host)
+        app = make_app(self)
+        server = app.listen(self.port, address=self.host)
         try:
             await self.start_bot()
+            # The bot's own routes (the dashboard…), served beside the sandbox's, as in production.
+            mount(app, lambda: self.app)
             log.info("sandbox ready: open %s", self.url)
             await stop.wait()
         finally:

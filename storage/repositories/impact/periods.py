@@ -120,9 +120,9 @@ async def period_ids(db: Database, periods: list[Period], tz: ZoneInfo) -> dict[
                     " RETURNING id",
                     (p.kind, p.label, to_db_time(start), to_db_time(end)),
                 )
-                row = await cursor.fetchone()
-                assert row is not None
-                found[p] = int(row[0])
+                inserted = await cursor.fetchone()
+                assert inserted is not None
+                found[p] = int(inserted[0])
     return found
 
 
