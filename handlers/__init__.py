@@ -32,7 +32,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import jobs, web
+from bot import documents, jobs, web
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
@@ -49,6 +49,8 @@ from handlers.events import notices as event_notices
 from handlers.events import topics as event_topics
 from handlers.impact import command as impact
 from handlers.impact import dashboard as impact_dashboard
+from handlers.impact import monthly as impact_monthly
+from handlers.impact import report as impact_report
 from handlers.impact import web as impact_web
 from handlers.members import (
     approval,
@@ -126,8 +128,13 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     # then every minute, so a restart loses nothing.
     jobs.register_repeating("event-reminders", event_notices.remind_due, interval=60)
     jobs.register_repeating("survey-closing", survey_manage.close_due, interval=60)
+    # The monthly impact report: due from the 1st at 09:00; the log in the database decides.
+    jobs.register_repeating(
+        "impact-report", impact_monthly.send_due, interval=impact_monthly.CHECK_EVERY
+    )
 
     # The web server's routes (bot/web.py): the impact dashboard, read-only.
     web.register_route(impact_web.ROUTE, impact_web.Dashboard)
+    documents.register("impact-report", impact_report.build_for_cli)  # `clia-bot report`
 
     application.add_error_handler(errors.on_error)

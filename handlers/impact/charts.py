@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot  # the backend is chosen first, above
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -68,11 +63,7 @@ def _draw(kind: str, axes: Axes, t: Translator, impact: Impact) -> None:
 
 
 def _composition(axes: Axes, t: Translator, impact: Impact) -> None:
-    axes.set_title(
-        t.label("Members by sector, {period}", period=period_name(t, impact.current.period)),
-        fontsize=14,
-        loc="left",
-    )
+    axes.set_title(t.label("Members by sector"), fontsize=14, loc="left")
     rows = list(impact.composition)
     names = [sector_name(t, r.sector) for r in rows][::-1]
     values = [r.members for r in rows][::-1]
@@ -84,7 +75,7 @@ def _composition(axes: Axes, t: Translator, impact: Impact) -> None:
     for position, value in zip(positions, values, strict=True):
         share = f"  {number(t, value)} ({100 * value / whole:.0f}%)"
         axes.text(value, position, share, va="center", fontsize=12)
-    axes.set_xlim(0, max([*values, 1]) * 1.45)
+    axes.set_xlim(0, max([*values, 1]) * 1.7)
     axes.xaxis.set_visible(False)
     if not rows:
         axes.text(0.5, 0.5, t.label("no active members"), ha="center", transform=axes.transAxes)
@@ -94,13 +85,12 @@ def _composition(axes: Axes, t: Translator, impact: Impact) -> None:
 
 
 def _save(figure: Figure, fmt: str, dpi: int = 100) -> bytes:
-    try:
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-        return buffer.getvalue()
-    finally:
-        pyplot.close(figure)
+    """Figures are made without pyplot (no global state): charts can be drawn in a worker
+    thread while the bot goes on answering."""
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+    return buffer.getvalue()
 
 
 def _metadata(fmt: str) -> dict[str, str | None]:
@@ -110,9 +100,8 @@ def _metadata(fmt: str) -> dict[str, str | None]:
 
 def panel_png(t: Translator, impact: Impact) -> bytes:
     """The /impact panel: a heading and the five charts one under another, for a phone."""
-    figure, axes_list = pyplot.subplots(
-        len(CHARTS), 1, figsize=(6.0, 15.0), gridspec_kw={"height_ratios": [1, 1, 1, 1, 1.1]}
-    )
+    figure = Figure(figsize=(6.0, 15.0))
+    axes_list = figure.subplots(len(CHARTS), 1, gridspec_kw={"height_ratios": [1, 1, 1, 1, 1.1]})
     figure.suptitle(
         f"{scope_name(t, impact.current.scope, plain=True)} · "
         f"{period_name(t, impact.current.period)}",
@@ -128,6 +117,7 @@ def panel_png(t: Translator, impact: Impact) -> bytes:
 
 def chart(kind: str, t: Translator, impact: Impact, fmt: str = "svg") -> bytes:
     """One chart (see CHARTS) as SVG for the dashboard, or PNG for the report."""
-    figure, axes = pyplot.subplots(figsize=(6.4, 3.4))
+    figure = Figure(figsize=(6.4, 3.4))
+    axes = figure.subplots()
     _draw(kind, axes, t, impact)
     return _save(figure, fmt, dpi=150 if fmt == "png" else 100)

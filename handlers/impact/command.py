@@ -4,6 +4,7 @@ of charts as a PNG. Coordinators limited to axes see only those axes; admins see
 
 from __future__ import annotations
 
+import asyncio
 import html
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,8 @@ def summary_text(t: Translator, impact: Impact) -> str:
     )
     body = []
     for line in lines(t, impact):
-        row = f"{line.icon} {html.escape(line.label, quote=False)}: <b>{html.escape(line.value, quote=False)}</b>"
+        label, value = html.escape(line.label, quote=False), html.escape(line.value, quote=False)
+        row = f"{line.icon} {label}: <b>{value}</b>"
         if line.change:
             row += f" {html.escape(line.change, quote=False)}"
         body.append(row + f"\n      {html.escape(line.detail, quote=False)}")
@@ -141,7 +143,7 @@ async def impact_command(update: Update, context: Ctx) -> None:
 async def _send_panel(update: Update, context: Ctx, impact: Impact) -> None:
     from handlers.impact.charts import panel_png  # matplotlib loads on first use
 
-    png = panel_png(context.t, impact)
+    png = await asyncio.to_thread(panel_png, context.t, impact)
     name = f"impact-{impact.current.scope}-{impact.current.period.label}.png"
     await context.bot.send_photo(forms.chat_of(update), InputFile(png, filename=name))
 

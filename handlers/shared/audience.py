@@ -25,7 +25,6 @@ def picker_label(t: Translator, event: Target | Event, tz: ZoneInfo) -> str:
     return f"{show_short(event.starts_at, tz=tz, language=t.language)} · {title}"[:64]
 
 
-
 async def describe(context: Ctx, t: Translator, audience: Audience) -> str:
     """The audience in words, for the preview and the list of broadcasts."""
     repos = context.services.repos

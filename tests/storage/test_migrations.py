@@ -62,7 +62,7 @@ async def test_a_failing_migration_leaves_the_version_unchanged(tmp_path: Path) 
 
 
 def test_migrations_are_numbered_in_order_each_number_once() -> None:
-    assert VERSIONS == sorted(set(VERSIONS)) and VERSIONS[0] == 1
+    assert sorted(set(VERSIONS)) == VERSIONS and VERSIONS[0] == 1
     assert VERSIONS[-1] == LATEST_VERSION
 
 

@@ -8,6 +8,7 @@ Telegram failed) goes at the next run.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,16 +32,26 @@ class ReportLog:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def queue(self, month: str, now: datetime) -> int:
-        """A pending row for each active, reachable admin and coordinator without one for
-        this month; how many were added."""
+    async def queue(self, month: str, now: datetime, admin_ids: Collection[int] = ()) -> int:
+        """A pending row for each active, reachable admin and coordinator (and member named in
+        ADMIN_IDS) without one for this month; how many were added. Nothing is written when
+        everyone has theirs (the usual case: this runs every few minutes)."""
+        marks = ",".join("?" for _ in admin_ids) or "NULL"
+        staff = (
+            " FROM members AS m WHERE m.status = 'active' AND m.chat_id IS NOT NULL"
+            " AND m.unreachable_since IS NULL"
+            f" AND (m.role IN ('coordinator', 'admin') OR m.telegram_user_id IN ({marks}))"
+            " AND NOT EXISTS (SELECT 1 FROM impact_reports AS r"
+            " WHERE r.month = ? AND r.member_id = m.id)"
+        )
+        params = [*admin_ids, month]
+        if not await self.db.fetchval("SELECT count(*)" + staff, params):
+            return 0
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO impact_reports (month, member_id, queued_at)"
-                " SELECT ?, id, ? FROM members WHERE status = 'active'"
-                " AND role IN ('coordinator', 'admin') AND chat_id IS NOT NULL"
-                " AND unreachable_since IS NULL",
-                (month, to_db_time(now)),
+                " SELECT ?, m.id, ?" + staff,
+                [month, to_db_time(now), *params],
             )
             return cursor.rowcount
 
@@ -59,21 +70,16 @@ class ReportLog:
             (message_id, to_db_time(now), month, member_id),
         )
 
-    async def failed(self, month: str, member_id: int, error: str, *, final: bool) -> None:
-        """A failed try: given up (`final`: blocked, no longer staff…) or left pending to try
-        again until MAX_ATTEMPTS."""
+    async def failed(
+        self, month: str, member_id: int, error: str, *, final: bool, unreachable: bool = False
+    ) -> None:
+        """A failed try: given up (`final`: no longer staff; `unreachable`: blocked the bot) or
+        left pending to try again at the next run, until MAX_ATTEMPTS."""
         await self.db.execute(
             "UPDATE impact_reports SET attempts = attempts + 1, last_error = ?,"
-            " status = CASE WHEN ? THEN ? WHEN attempts + 1 >= ? THEN 'failed' ELSE status END"
-            " WHERE month = ? AND member_id = ?",
-            (
-                error[:200],
-                int(final),
-                "unreachable" if "blocked" in error or "Forbidden" in error else "failed",
-                MAX_ATTEMPTS,
-                month,
-                member_id,
-            ),
+            " status = CASE WHEN ? THEN 'unreachable' WHEN ? OR attempts + 1 >= ? THEN 'failed'"
+            " ELSE status END WHERE month = ? AND member_id = ?",
+            (error[:200], int(unreachable), int(final), MAX_ATTEMPTS, month, member_id),
         )
 
     async def status(self, month: str, member_id: int) -> str | None:
