@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from storage import demo_history
 from storage.database import Database
 from storage.models import to_db_time
 
@@ -434,6 +435,7 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
                 if p.status == "active"
             ],
         )
+        await demo_history.add(conn, now, ids)  # a year behind it, for the impact charts
 
 
 async def add_ready_member(

@@ -63,31 +63,33 @@ def _draw(kind: str, axes: Axes, t: Translator, impact: Impact) -> None:
 
 
 def _composition(axes: Axes, t: Translator, impact: Impact) -> None:
+    """Horizontal bars, the sector's name written above each (no tick labels: the panel's
+    charts keep one left edge, and long names never squeeze them)."""
     axes.set_title(t.label("Members by sector"), fontsize=14, loc="left")
-    rows = list(impact.composition)
-    names = [sector_name(t, r.sector) for r in rows][::-1]
-    values = [r.members for r in rows][::-1]
+    rows = list(impact.composition)[::-1]
+    values = [r.members for r in rows]
     whole = sum(values) or 1
-    positions = list(range(len(rows)))
+    positions = [1.6 * n for n in range(len(rows))]
     axes.barh(positions, values, color=GREY, height=0.6)
-    axes.set_yticks(positions)
-    axes.set_yticklabels(names, fontsize=12)
-    for position, value in zip(positions, values, strict=True):
-        share = f"  {number(t, value)} ({100 * value / whole:.0f}%)"
-        axes.text(value, position, share, va="center", fontsize=12)
-    axes.set_xlim(0, max([*values, 1]) * 1.7)
+    top = max([*values, 1])
+    for position, row in zip(positions, rows, strict=True):
+        share = f"{number(t, row.members)} ({100 * row.members / whole:.0f}%)"
+        axes.text(0, position + 0.45, sector_name(t, row.sector), va="bottom", fontsize=12)
+        axes.text(row.members + top * 0.02, position, share, va="center", fontsize=12)
+    axes.set_xlim(0, top * 1.35)
+    axes.set_ylim(-0.6, (positions[-1] if positions else 0) + 1.4)
     axes.xaxis.set_visible(False)
+    axes.yaxis.set_visible(False)
     if not rows:
         axes.text(0.5, 0.5, t.label("no active members"), ha="center", transform=axes.transAxes)
-        axes.yaxis.set_visible(False)
-    for side in ("top", "right", "bottom"):
+    for side in ("top", "right", "bottom", "left"):
         axes.spines[side].set_visible(False)
 
 
-def _save(figure: Figure, fmt: str, dpi: int = 100) -> bytes:
+def _save(figure: Figure, fmt: str, dpi: int = 100, top: float = 1.0) -> bytes:
     """Figures are made without pyplot (no global state): charts can be drawn in a worker
     thread while the bot goes on answering."""
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, top))
     buffer = io.BytesIO()
     figure.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt))
     return buffer.getvalue()
@@ -100,8 +102,8 @@ def _metadata(fmt: str) -> dict[str, str | None]:
 
 def panel_png(t: Translator, impact: Impact) -> bytes:
     """The /impact panel: a heading and the five charts one under another, for a phone."""
-    figure = Figure(figsize=(6.0, 15.0))
-    axes_list = figure.subplots(len(CHARTS), 1, gridspec_kw={"height_ratios": [1, 1, 1, 1, 1.1]})
+    figure = Figure(figsize=(6.0, 16.0))
+    axes_list = figure.subplots(len(CHARTS), 1, gridspec_kw={"height_ratios": [1, 1, 1, 1, 1.4]})
     figure.suptitle(
         f"{scope_name(t, impact.current.scope, plain=True)} · "
         f"{period_name(t, impact.current.period)}",
@@ -112,7 +114,7 @@ def panel_png(t: Translator, impact: Impact) -> bytes:
     )
     for kind, axes in zip(CHARTS, axes_list, strict=True):
         _draw(kind, axes, t, impact)
-    return _save(figure, "png", dpi=110)
+    return _save(figure, "png", dpi=110, top=0.985)
 
 
 def chart(kind: str, t: Translator, impact: Impact, fmt: str = "svg") -> bytes:

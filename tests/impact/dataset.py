@@ -45,7 +45,7 @@ async def _member(
     )
     sets = ", ".join(f"{k} = ?" for k in extra)
     await db.execute(
-        f"UPDATE members SET decided_at = ?, applied_at = ?{', ' if sets else ''}{sets}"
+        f"UPDATE members SET decided_at = ?, applied_at = ?{', ' if sets else ''}{sets}"  # noqa: S608 - the test's own column names
         " WHERE id = ?",
         (joined, joined, *extra.values(), member_id),
     )
