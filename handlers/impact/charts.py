@@ -122,4 +122,4 @@ def chart(kind: str, t: Translator, impact: Impact, fmt: str = "svg") -> bytes:
     figure = Figure(figsize=(6.4, 3.4))
     axes = figure.subplots()
     _draw(kind, axes, t, impact)
-    return _save(figure, fmt, dpi=150 if fmt == "png" else 100)
+    return _save(figure, fmt, dpi=120 if fmt == "png" else 100)

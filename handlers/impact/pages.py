@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Translator
-from bot.labels import axis_name, sector_name
+from bot.labels import sector_name
 from handlers.impact.text import Line, number, percent, period_name, scope_name
 from storage.models import from_db_time
 from storage.repositories.impact.figures import Table
@@ -185,8 +185,11 @@ def overview(
     )
 
 
-def _cell(t: Translator, column: str, value: Any, tz: ZoneInfo) -> tuple[str, str]:
-    """(what the cell shows, the value it sorts by)."""
+def _cell(
+    t: Translator, column: str, value: Any, tz: ZoneInfo, *, plain: bool = False
+) -> tuple[str, str]:
+    """(what the cell shows, the value it sorts by); `plain`: axis names without emoji (the
+    PDF's font has none)."""
     if value is None:
         return "—", ""
     if column in ("starts_at", "opened_at"):
@@ -195,7 +198,7 @@ def _cell(t: Translator, column: str, value: Any, tz: ZoneInfo) -> tuple[str, st
     if column == "sector":
         return sector_name(t, str(value)), str(value)
     if column == "axis":
-        return axis_name(t, str(value)), str(value)
+        return scope_name(t, str(value), plain=plain), str(value)
     if column in ("kind", "status") and str(value) in VALUE_NAMES:
         return t.label(VALUE_NAMES[str(value)]), str(value)
     if column.endswith("_pct"):
