@@ -185,7 +185,7 @@ def overview(
     )
 
 
-def _cell(
+def cell(
     t: Translator, column: str, value: Any, tz: ZoneInfo, *, plain: bool = False
 ) -> tuple[str, str]:
     """(what the cell shows, the value it sorts by); `plain`: axis names without emoji (the
@@ -225,7 +225,7 @@ def table(
     for row in data.rows:
         cells = []
         for column, value in zip(data.columns, row, strict=True):
-            shown, key = _cell(t, column, value, tz)
+            shown, key = cell(t, column, value, tz)
             content = escape(shown)
             if column in links and value is not None:
                 content = f'<a href="{escape(links[column].format(value))}">{content}</a>'

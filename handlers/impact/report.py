@@ -131,7 +131,7 @@ def _data_table(pdf: _Report, t: Translator, title: str, data: Table, tz: ZoneIn
             heading()
         values = dict(zip(data.columns, row, strict=True))
         for column, width in zip(shown, widths, strict=True):
-            text = pages._cell(t, column, values[column], tz, plain=True)[0]
+            text = pages.cell(t, column, values[column], tz, plain=True)[0]
             number = isinstance(values[column], int | float)
             pdf.cell(width, 4.5, _fit(pdf, text, width), border=1, align="R" if number else "L")
         pdf.ln()

@@ -290,7 +290,7 @@ class Dashboard(BotRequestHandler):
         if "cluster" not in viewer.scopes and row["axis"] not in viewer.scopes:
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         t, tz = viewer.t, self.services.settings.tz
-        shown = {c: pages._cell(t, c, row[c], tz)[0] for c in row}
+        shown = {c: pages.cell(t, c, row[c], tz)[0] for c in row}
         pairs = [
             (t.label(pages.COLUMN_NAMES.get(c, c)), shown[c])
             for c in (
@@ -319,7 +319,7 @@ class Dashboard(BotRequestHandler):
         if not await repo.survey_scopes(survey_id) & set(viewer.scopes):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         t, tz = viewer.t, self.services.settings.tz
-        shown = {c: pages._cell(t, c, row[c], tz)[0] for c in row}
+        shown = {c: pages.cell(t, c, row[c], tz)[0] for c in row}
         pairs = [
             (t.label(pages.COLUMN_NAMES.get(c, c)), shown[c])
             for c in (
