@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import analysis, broadcast, pipeline, signup, startup
+from bench import analysis, broadcast, impact, pipeline, signup, startup
 from bench.common import Row
 
 RESULTS = Path("bench/results.json")
@@ -30,6 +30,7 @@ def _suites() -> dict[str, Callable[[], list[Row]]]:
         "signup": lambda: asyncio.run(signup.run()),
         "analysis": lambda: asyncio.run(analysis.run()),
         "broadcast": lambda: asyncio.run(broadcast.run()),
+        "impact": lambda: asyncio.run(impact.run()),
         "startup": startup.run,
     }
 

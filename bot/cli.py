@@ -1,4 +1,4 @@
-"""The `clia-bot` command: run, sandbox, migrate, backup, restore, export, doctor."""
+"""The `clia-bot` command: run, sandbox, migrate, backup, restore, export, doctor, report."""
 
 from __future__ import annotations
 
@@ -136,6 +136,36 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    """The monthly impact report of a period as a PDF file, as the admins get it."""
+    from bot.application import build_application
+    from bot.documents import DocumentRequest, builder
+
+    if not settings.database_path.exists():
+        print(f"No database at {settings.database_path} (DATABASE_PATH).", file=sys.stderr)
+        return 1
+    application = build_application(settings)  # registers the document builders
+    services = application.bot_data.services
+    assert services is not None
+    request = DocumentRequest(args.month, args.axis, args.language or settings.default_language)
+
+    async def build() -> bytes:
+        await services.db.ensure_ready()
+        try:
+            return await builder("impact-report")(services, request)
+        finally:
+            await services.db.close()
+
+    try:
+        data = asyncio.run(build())
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    Path(args.out).write_bytes(data)
+    print(f"Impact report of {args.month} written to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clia-bot", description="Member-engagement Telegram bot of CLIA."
@@ -168,6 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write every analysis view as a CSV file")
     export.add_argument("directory", help="folder for the CSV files (created if missing)")
     export.set_defaults(handler=_export)
+    report = commands.add_parser("report", help="write the monthly impact report as a PDF")
+    report.add_argument("--month", required=True, help="the period: 2026-10, 2026-Q4 or 2026")
+    report.add_argument("--out", required=True, help="the PDF file to write")
+    report.add_argument(
+        "--axis",
+        default="cluster",
+        choices=["cluster", "innovation", "talent", "leadership", "globalization"],
+        help="one axis instead of the whole cluster and each axis",
+    )
+    report.add_argument("--language", choices=["es", "en"], help="default: DEFAULT_LANGUAGE")
+    report.set_defaults(handler=_report)
     return parser
 
 

@@ -46,6 +46,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("results", N_("Survey results, charts and exports"), "coordinator"),
     CommandSpec("broadcast", N_("Send an announcement to members"), "coordinator"),
     CommandSpec("broadcasts", N_("Past announcements and their delivery"), "coordinator"),
+    CommandSpec("impact", N_("The cluster's engagement per axis"), "coordinator"),
+    CommandSpec("dashboard", N_("A link to the impact dashboard"), "coordinator"),
     CommandSpec("promote", N_("Make a member coordinator or admin"), "admin"),
     CommandSpec("demote", N_("Make a coordinator a member again"), "admin"),
     CommandSpec("audit", N_("What coordinators and admins did"), "admin"),

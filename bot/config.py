@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8443, ge=1, le=65535)
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8088, ge=1, le=65535)
+    dashboard_url: str | None = None
     sandbox_port: int = Field(default=8080, ge=1, le=65535)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     backup_dir: Path | None = None
@@ -75,7 +76,9 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token", "webhook_url", "webhook_secret", "dashboard_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """An empty line in `.env` (`WEBHOOK_URL=`) means the setting is not used."""
@@ -97,7 +100,7 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
         return value
 
-    @field_validator("telegram_api_base_url", "webhook_url")
+    @field_validator("telegram_api_base_url", "webhook_url", "dashboard_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -145,6 +148,16 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9.:-]{1,253}", value):
             raise ValueError("must be an IP address or host name, e.g. 127.0.0.1")
         return value
+
+    @property
+    def dashboard_base(self) -> str:
+        """Where /dashboard's links point: DASHBOARD_URL, else the web server's address
+        (the webhook's public address in webhook mode, WEB_HOST:WEB_PORT in polling mode)."""
+        if self.dashboard_url:
+            return self.dashboard_url
+        if self.webhook_url:
+            return f"{self.webhook_url}/dashboard"
+        return f"http://{self.web_host}:{self.web_port}/dashboard"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -17,15 +17,16 @@ and a handler raising ApplicationHandlerStop ends the update.
         tools, admins' roles and audit log, the list of broadcasts, events (their
         lists, answers, attendance and forum topics) and working groups, survey
         answers and results, supplier development (/capabilities, /sourcing, deciding,
-        suppliers' answers, the buyer's shortlist), admins' /status, the main menu,
-        typed survey answers, and last the
+        suppliers' answers, the buyer's shortlist), /impact and /dashboard, admins'
+        /status, the main menu, typed survey answers, and last the
         fallbacks (unknown commands, unexpected messages, expired buttons), which see
         only what no feature handler took
  100  save conversation states and user data touched by the update (persistence)
 
 Besides handlers: features' recurring jobs (bot/jobs.py), notice renderers and deep links,
-the incident listener that alerts the admins (bot/incidents.py) and the web server's routes
-(bot/web.py: /healthz).
+the incident listener that alerts the admins (bot/incidents.py), the web server's routes
+(bot/web.py: /healthz, the impact dashboard) and the documents `clia-bot` builds
+(bot/documents.py: the impact report).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import incidents, jobs, web
+from bot import documents, incidents, jobs, web
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
@@ -50,6 +51,11 @@ from handlers.events import groups
 from handlers.events import listing as event_lists
 from handlers.events import notices as event_notices
 from handlers.events import topics as event_topics
+from handlers.impact import command as impact
+from handlers.impact import dashboard as impact_dashboard
+from handlers.impact import monthly as impact_monthly
+from handlers.impact import report as impact_report
+from handlers.impact import web as impact_web
 from handlers.members import (
     approval,
     asking,
@@ -137,6 +143,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(sourcing_interest.handlers(), group=0)
     application.add_handlers(sourcing_shortlist.handlers(), group=0)
     application.add_handlers(sourcing_introductions.handlers(), group=0)
+    application.add_handlers(impact.handlers(), group=0)  # /impact and its buttons
+    application.add_handlers(impact_dashboard.handlers(), group=0)  # /dashboard links
     application.add_handlers(status.handlers(), group=0)
     event_notices.register_notices_and_links()
     survey_invitations.register_notices_and_links()
@@ -153,9 +161,16 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     jobs.register_repeating("survey-closing", survey_manage.close_due, interval=60)
     jobs.register_repeating("supplier-development", sourcing_deadlines.run_due, interval=60)
     jobs.register_repeating("backups", backup_job.backup_if_due, interval=60)
+    # The monthly impact report: due from the 1st at 09:00; the log in the database decides.
+    jobs.register_repeating(
+        "impact-report", impact_monthly.send_due, interval=impact_monthly.CHECK_EVERY
+    )
 
     # Operations: errors reach the admins; the web server answers uptime monitors.
     incidents.register(alerts.on_incident)
     web.register_route(r"/healthz", health.HealthCheck)
+    # The web server's routes (bot/web.py): the impact dashboard, read-only.
+    web.register_route(impact_web.ROUTE, impact_web.Dashboard)
+    documents.register("impact-report", impact_report.build_for_cli)  # `clia-bot report`
 
     application.add_error_handler(errors.on_error)

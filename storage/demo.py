@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from storage import demo_history
 from storage.database import Database
 from storage.models import to_db_time
 
@@ -487,6 +488,7 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
             ],
         )
         await _seed_suppliers(conn, now, orgs, ids)
+        await demo_history.add(conn, now, ids)  # a year behind it, for the impact charts
 
 
 # Capability profiles: organization, description, monthly capacity, city, processes, certificates.

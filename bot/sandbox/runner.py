@@ -53,6 +53,7 @@ class Sandbox:
                 "community_chat_id": COMMUNITY_ID,
                 "webhook_url": None,
                 "backup_dir": None,  # the demo's database is thrown away, not backed up
+                "dashboard_url": f"http://{host}:{port}/dashboard",
             }
         )
         self.world = World()
@@ -131,7 +132,8 @@ class Sandbox:
         server = app.listen(self.port, address=self.host)
         try:
             await self.start_bot()
-            # The bot's own routes (/healthz…), served beside the sandbox's, as in production.
+            # The bot's own routes (/healthz, the dashboard…), served beside the sandbox's, as in
+            # production.
             mount(app, lambda: self.app)
             log.info("sandbox ready: open %s", self.url)
             await stop.wait()

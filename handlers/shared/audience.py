@@ -23,7 +23,6 @@ def picker_label(reader: Reader, event: Target | Event) -> str:
     title = event.name if isinstance(event, Target) else event.title
     return f"{reader.show_compact(event.starts_at)} · {title}"[:64]
 
-
 async def describe(context: Ctx, t: Translator, audience: Audience) -> str:
     """The audience in words, for the preview and the list of broadcasts."""
     repos = context.services.repos

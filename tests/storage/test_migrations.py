@@ -165,7 +165,7 @@ async def test_the_members_rebuild_keeps_every_row_link_column_and_index(tmp_pat
             for table in ("members", "member_axes", "working_group_members", "application_notices")
         }
 
-        assert await db.migrate() == [v for v in VERSIONS if v > BEFORE_REBUILD]
+        assert await db.migrate(REBUILD) == [REBUILD]
 
         assert await db.fetchval("PRAGMA foreign_keys") == 1  # back on after the rebuild
         for table, count in before.items():

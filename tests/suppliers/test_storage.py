@@ -29,7 +29,7 @@ async def test_the_outbox_rebuild_keeps_broadcasts_and_deliveries(tmp_path: Path
             "INSERT INTO deliveries (broadcast_id, chat_id, status) VALUES (7, 5, 'pending'),"
             " (7, 6, 'sent')"
         )
-        assert await migrate(conn) == [11]
+        assert await migrate(conn, target=11) == [11]
         rows = await conn.execute_fetchall(
             "SELECT broadcast_id, chat_id, status FROM deliveries ORDER BY id"
         )
