@@ -184,6 +184,8 @@ async def done(update: Update, context: Ctx) -> None:
         text = profile_card(_, profile, name, tz=context.services.settings.tz) + "\n\n"
         if told is None:
             text += _("✅ Saved; nothing changed.")
+        elif told == 0:  # nobody else at the organization to tell
+            text += _("✅ Saved.")
         else:
             text += _._n(
                 "✅ Saved. {count} colleague at {organization} is told.",

@@ -128,3 +128,15 @@ async def test_only_members_edit_and_forged_items_change_nothing(harness: Harnes
     assert replies.alerts and replies.alerts[0].startswith("⏳")
     assert await harness.db.fetchval("SELECT count(*) FROM capability_profiles") == 0
     assert await harness.db.fetchval("SELECT count(*) FROM audit_log") == 0
+
+
+async def test_done_with_no_colleague_to_tell_just_says_saved(harness: Harness) -> None:
+    await add_member(harness.db, 3003, full_name="Diego Navarro", organization="AP Controles")
+    diego = harness.person(3003, "Diego")
+    await diego.send("/capabilities")
+    await diego.tap("⚙️ Procesos")
+    await diego.tap("Soldadura")
+    await diego.tap("◀️ Regresar")
+    replies = await diego.tap("✅ Listo")
+    assert replies.text.endswith("✅ Guardado.")
+    assert "0 colegas" not in replies.text
