@@ -224,3 +224,22 @@ async def test_revealing_the_buyer_tells_the_interested(harness: Harness) -> Non
     assert "🔓 Mostrar nuestra organización" not in replies.last.button_labels
     replies = await s.lucia.tap_data(f"sr:{number}:v")
     assert "🏢 Comprador: Nissan Mexicana" in replies.text
+
+
+async def test_the_shortlist_counts_every_organization_the_request_reached(
+    harness: Harness,
+) -> None:
+    """An organization whose profile matches after the approval finds the request in
+    /sourcing and answers it: the buyer's figures count it among those reached, so they never
+    read more interested organizations than the request went to."""
+    from tests.suppliers.scene import add_profile
+
+    s = await scene(harness)
+    number = await approved_request(harness, s)  # sent to Telas Laprotex and Mextamp
+    await add_profile(harness.db, "Frío Express", ["textiles"], ["iatf16949"])
+    assert "Vestiduras y soportes para modelo 2027" in (await s.frida.send("/sourcing")).text
+    await s.frida.tap_data(f"sr:{number}:in")
+    await s.frida.tap("Omitir ⏭")
+    await s.frida.tap("🕶 Por ahora no")
+    shortlist = _shortlist(harness, s.kenji.id)
+    assert "📨 llegó a 3 organizaciones · 💡 1 interesado" in shortlist, shortlist
