@@ -30,6 +30,7 @@ from handlers.suppliers.common import (
     letters,
     organization_member,
     take_buttons,
+    toggle_rows,
 )
 from handlers.suppliers.copies import show_to_deciders
 from storage.repositories.suppliers.capabilities import CatalogueItem
@@ -107,11 +108,12 @@ def _toggles(
     t: Translator, items: list[CatalogueItem], chosen: set[int], prefix: str, done: str
 ) -> InlineKeyboardMarkup:
     name = process_name if prefix == "p" else certification_name
+    names = [name(t, i.code, i.name) for i in items]
     buttons = [
-        button(("✓ " if i.id in chosen else "") + name(t, i.code, i.name), "sf", prefix, i.id)
-        for i in items
+        button(("✓ " if i.id in chosen else "") + label, "sf", prefix, i.id)
+        for i, label in zip(items, names, strict=True)
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = toggle_rows(buttons, names)
     rows.append([button(t.label("Continue ▶️"), "sf", done), button(t.label("✖ Cancel"), "sf", "x")])
     return InlineKeyboardMarkup(rows)
 
