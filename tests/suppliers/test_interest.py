@@ -31,6 +31,7 @@ async def test_interest_with_consent_then_connect_introduces_both(harness: Harne
     replies = await s.lucia.send("Surtimos a Nissan Aguascalientes desde 2015; 6 semanas de PPAP.")
     assert "¿Puedo compartir con quien compra el nombre de Telas Laprotex" in replies.text
     assert "(lucia@tl.mx)" in replies.text
+    assert "Si no, verá tu interés, tu nota y tus capacidades sin tu nombre" in replies.text
     replies = await s.lucia.tap("✅ Sí, compártelos")
     assert "Listo: quien compra ve que a Telas Laprotex le interesa" in replies.text
     # The notice says so and loses its buttons; the buyer's shortlist changed in place.
