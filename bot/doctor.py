@@ -329,7 +329,9 @@ def other_checks(settings: Settings, now: datetime) -> list[Check]:
     if promoted:
         found.append(f"{len(promoted)} admin{'s' if len(promoted) > 1 else ''} in the database")
     if found:
-        checks.append(Check(True, "admins", " and ".join(found) + " get alerts"))
+        one = len(settings.admin_ids) + len(promoted) == 1 and not settings.admin_ids
+        verb = " gets alerts" if one else " get alerts"
+        checks.append(Check(True, "admins", " and ".join(found) + verb))
     else:
         checks.append(
             Check(

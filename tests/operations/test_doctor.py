@@ -252,7 +252,7 @@ async def test_admins_promoted_in_the_chat_get_the_alerts_too(tmp_path: Path) ->
         await add_member(db, 501, full_name="Laura Méndez", role="admin")
         await add_member(db, 502, full_name="Ex Admin", role="admin", status="left")
         checks = {c.name: c for c in await diagnose(settings, None, NOW)}
-        assert checks["admins"] == Check(True, "admins", "1 admin in the database get alerts")
+        assert checks["admins"] == Check(True, "admins", "1 admin in the database gets alerts")
 
     settings = make_settings(tmp_path, telegram_bot_token=None, admin_ids=frozenset({900, 901}))
     checks = {c.name: c for c in await diagnose(settings, None, NOW)}
