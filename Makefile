@@ -27,7 +27,7 @@ bench: $(STAMP)  ## set up and run the benchmarks: a table of ratios and bench/r
 migrate: $(STAMP)
 	$(PY) -m bot migrate
 
-catalogs: $(STAMP)  ## extract strings into the template and merge into es/en (then translate)
+catalogs: $(STAMP)  ## extract strings into the template and merge into es/en/ja/de (then translate)
 	$(PY) -m bot.catalogs
 
 clean:

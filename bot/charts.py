@@ -19,6 +19,7 @@ height follows the content.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -40,7 +41,11 @@ MARGIN = 0.16  # inches left and right (16 px on a phone)
 COLUMN_LABELS = 3  # labels of at most this many characters can stand under a column
 MAX_COLUMNS = 11  # 0–10 (NPS)
 
-# The type, in points (at 360 px wide a point is 1.39 px): DejaVu Sans, bundled with matplotlib.
+# The type, in points (at 360 px wide a point is 1.39 px): DejaVu Sans, bundled with matplotlib,
+# for Latin, Greek and Cyrillic; characters it lacks (Japanese, in a Japanese reader's headline,
+# labels or a question written in Japanese) come from IPAexGothic, shipped in the
+# matplotlib-fontja package and registered with matplotlib's font list (see `font`).
+FAMILIES = ["DejaVu Sans", "IPAexGothic"]
 TITLE, HEADLINE, LABEL, VALUE, SMALL = "title", "headline", "label", "value", "small"
 _TYPE = {
     TITLE: (11.0, "bold"),
@@ -83,8 +88,37 @@ def font(name: str) -> FontProperties:
     matplotlib.use("Agg")  # no display: before pyplot is first imported
     from matplotlib.font_manager import FontProperties
 
+    _register_japanese()
     size, weight = _TYPE[name]
-    return FontProperties(family="DejaVu Sans", size=size, weight=weight)
+    return FontProperties(family=FAMILIES, size=size, weight=weight)
+
+
+@cache
+def _register_japanese() -> None:
+    """Add IPAexGothic to matplotlib's fonts, from the package's folder. The package is not
+    imported: its import would make the font every chart's default (rcParams)."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    spec = find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        return
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
+    if path.is_file():
+        font_manager.fontManager.addfont(str(path))
+        # It has one weight: bold Japanese is drawn regular, which matplotlib would warn about
+        # in the log once per size. That is expected, not a fault to report.
+        logging.getLogger("matplotlib.font_manager").addFilter(_NoBoldJapaneseWarning())
+
+
+class _NoBoldJapaneseWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.getMessage().startswith("findfont: Failed to find font weight")
+            and "IPAexGothic" in record.getMessage()
+        )
 
 
 def bar_chart(bars: Bars) -> bytes:
@@ -144,12 +178,16 @@ def wrap(renderer: RendererAgg, text: str, name: str, width: float) -> list[str]
             if _width(renderer, candidate, name) <= width:
                 current = candidate
                 continue
-            if current:
+            if _width(renderer, word, name) <= width:
                 lines.append(current)
-            current = ""
-            for char in word:  # a word wider than the line is split where it must be
-                if current and _width(renderer, current + char, name) > width:
-                    lines.append(current)
+                current = word
+                continue
+            # A word wider than a line (or a Japanese sentence, written without spaces) is
+            # split where it must be, starting on the line it follows.
+            current = f"{current} " if current else ""
+            for char in word:
+                if current.strip() and _width(renderer, current + char, name) > width:
+                    lines.append(current.rstrip())
                     current = ""
                 current += char
         lines.append(current)

@@ -24,7 +24,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.backups import STALE_AFTER, list_backups
 from bot.config import Settings, SettingsError, load_settings
 from bot.web import WEBHOOK_PATH
-from storage.checks import NotADatabase, check_file, wal_size
+from storage.checks import NotADatabase, active_admins, check_file, wal_size
 from storage.migrations import LATEST_VERSION
 
 MIB = 1024 * 1024
@@ -322,14 +322,22 @@ def other_checks(settings: Settings, now: datetime) -> list[Check]:
                 "set it (openssl rand -hex 32), and the same in the reverse proxy",
             )
         )
+    promoted = active_admins(settings.database_path) - settings.admin_ids
+    found = []
     if settings.admin_ids:
-        checks.append(Check(True, "admins", f"{len(settings.admin_ids)} in ADMIN_IDS get alerts"))
+        found.append(f"{len(settings.admin_ids)} in ADMIN_IDS")
+    if promoted:
+        found.append(f"{len(promoted)} admin{'s' if len(promoted) > 1 else ''} in the database")
+    if found:
+        one = len(settings.admin_ids) + len(promoted) == 1 and not settings.admin_ids
+        verb = " gets alerts" if one else " get alerts"
+        checks.append(Check(True, "admins", " and ".join(found) + verb))
     else:
         checks.append(
             Check(
                 False,
                 "admins",
-                "ADMIN_IDS is empty: nobody gets the bot's alerts",
+                "ADMIN_IDS is empty and no member is an admin: nobody gets the bot's alerts",
                 "put your Telegram user id in ADMIN_IDS (@userinfobot tells it)",
             )
         )

@@ -43,7 +43,7 @@ from bot.services import Services
 from handlers.broadcasts import form as broadcast_form
 from handlers.broadcasts import listing as broadcasts
 from handlers.community import join_requests
-from handlers.core import caller, common, errors, flood, language, menu, reachability
+from handlers.core import caller, common, errors, flood, forms, language, menu, reachability
 from handlers.events import answers as event_answers
 from handlers.events import attendance as event_attendance
 from handlers.events import form as event_form
@@ -110,11 +110,16 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(join_requests.handlers(services.settings.community_chat_id), group=0)
     skip_labels = sorted({i18n.get(lang).label(asking.SKIP) for lang in i18n.languages})
     remove_labels = sorted({i18n.get(lang).label(asking.REMOVE_PHONE) for lang in i18n.languages})
-    application.add_handler(signup.conversation(skip_labels, remove_labels), group=0)
-    application.add_handler(broadcast_form.conversation(), group=0)
-    application.add_handler(event_form.conversation(), group=0)
-    application.add_handler(survey_form.conversation(), group=0)
-    application.add_handler(sourcing_form.conversation(), group=0)
+    # The forms, each persistent; a person is in one at a time (forms.one_at_a_time).
+    the_forms = [
+        signup.conversation(skip_labels, remove_labels),
+        broadcast_form.conversation(),
+        event_form.conversation(),
+        survey_form.conversation(),
+        sourcing_form.conversation(),
+    ]
+    forms.one_at_a_time(the_forms)
+    application.add_handlers(the_forms, group=0)
     application.add_handlers(sourcing_form.busy_entries(), group=0)  # its entries, mid-form
     # The forms' confirming buttons tapped again once their form ended: what they did.
     application.add_handlers(broadcast_form.done_buttons(), group=0)

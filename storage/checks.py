@@ -72,3 +72,23 @@ def wal_size(path: Path) -> int:
         return wal_path(path).stat().st_size
     except FileNotFoundError:
         return 0
+
+
+def active_admins(path: Path) -> frozenset[int]:
+    """The Telegram user ids of active members whose role is admin (made with /promote); they
+    get the admins' alerts as ADMIN_IDS do. Empty when the file cannot be read as this bot's."""
+    if not path.is_file():
+        return frozenset()
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error:
+        return frozenset()
+    try:
+        rows = conn.execute(
+            "SELECT telegram_user_id FROM members WHERE role = 'admin' AND status = 'active'"
+        ).fetchall()
+    except sqlite3.DatabaseError:
+        return frozenset()
+    finally:
+        conn.close()
+    return frozenset(int(r[0]) for r in rows)

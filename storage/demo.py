@@ -491,7 +491,9 @@ async def seed(db: Database, now: datetime, community_chat_id: int, topics: dict
         await demo_history.add(conn, now, ids)  # a year behind it, for the impact charts
 
 
-# Capability profiles: organization, description, monthly capacity, city, processes, certificates.
+# Capability profiles: organization, description, monthly capacity, city, processes, certificates;
+# EDITORS: the demo person who last changed each.
+EDITORS = {"AP Controles": 20013, "Telas Laprotex": 20014, "Mextamp": 20006, "Flex": 20007}
 PROFILES = (
     (
         "AP Controles",
@@ -546,8 +548,8 @@ async def _seed_suppliers(
     for name, description, capacity, city, done, held in PROFILES:
         await conn.execute(
             "INSERT INTO capability_profiles (organization_id, description, monthly_capacity,"
-            " city, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (orgs[name], description, capacity, city, past, past),
+            " city, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (orgs[name], description, capacity, city, past, past, ids[EDITORS[name]]),
         )
         await conn.executemany(
             "INSERT INTO capability_processes (organization_id, process_id) VALUES (?, ?)",

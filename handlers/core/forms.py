@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import Ctx
+from bot.i18n import N_
 from bot.retries import ReplyLost, is_transient
 
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, Any]]
@@ -136,3 +137,68 @@ def _resuming(callback: Callback, where: Where) -> Callback:
             return state
 
     return step
+
+
+# --- one form at a time ----------------------------------------------------------------------
+
+BUSY = N_("You are in the middle of a form. Finish it or send /cancel first.")
+
+
+class StartsNoForm:
+    """Marks an entry point that never starts a form for someone who may be in another one (an
+    export, a member's /start or event link): `one_at_a_time` leaves it alone."""
+
+    __slots__ = ()
+
+
+class PassingQuery(StartsNoForm, CallbackQueryHandler[Ctx, Any]):
+    """A form's entry button that starts no form (see `StartsNoForm`)."""
+
+    __slots__ = ()
+
+
+class PassingCommand(StartsNoForm, CommandHandler[Ctx, Any]):
+    """A form's entry command that starts no form for anyone who can be in another one."""
+
+    __slots__ = ()
+
+
+def one_at_a_time(conversations: list[ConversationHandler[Ctx]]) -> None:
+    """A person is in one form at a time.
+
+    The forms share handler group 0 and each sees every update before the forms registered
+    after it: while one waits for a typed answer, a second form started meanwhile would never
+    get its answers (the first takes them, as a time zone or as an announcement). So an entry
+    point of one form, used while another waits for this person, does not start it: the
+    person is told to finish the open form or /cancel it. Entry points marked `StartsNoForm`
+    are left alone; a form's own entry points mid-form are the form's business.
+    """
+    for conversation in conversations:
+        others = [c for c in conversations if c is not conversation]
+        for handler in conversation.entry_points:
+            if not isinstance(handler, StartsNoForm):
+                handler.callback = _refusing_mid_form(handler.callback, others)
+
+
+def _in_a_form(update: Update, conversations: list[ConversationHandler[Ctx]]) -> bool:
+    if update.effective_chat is None or update.effective_user is None:
+        return False
+    for conversation in conversations:
+        # PTB keeps each form's states by (chat, user); it offers no public reader for them.
+        key = conversation._get_key(update)
+        if conversation._conversations.get(key) is not None:
+            return True
+    return False
+
+
+def _refusing_mid_form(callback: Callback, others: list[ConversationHandler[Ctx]]) -> Callback:
+    async def entry(update: Update, context: Ctx) -> object:
+        if not _in_a_form(update, others):
+            return await callback(update, context)
+        if update.callback_query is not None:
+            await update.callback_query.answer(context.t.label(BUSY), show_alert=True)
+        else:
+            await context.bot.send_message(chat_of(update), context.t(BUSY))
+        return ConversationHandler.END
+
+    return entry

@@ -80,8 +80,9 @@ async def _notifications_view(context: Ctx, member_id: int) -> tuple[str, Inline
     axes = await context.services.repos.members.axes(member_id)
     if member.notifications_enabled:
         text = _(
-            "🔔 <b>Notifications</b>\n\nYou receive announcements of the axes marked 🔔. "
-            "Tap an axis to mute or unmute it, or turn everything off."
+            "🔔 <b>Notifications</b>\n\nYou receive what is marked 🔔: the announcements of "
+            "your axes and the notices below them. Tap one to mute or unmute it, or turn "
+            "everything off."
         )
         master = InlineKeyboardButton(
             _.label("🔕 Turn all off"), callback_data=callbacks.pack("nt", "all", "off")

@@ -317,7 +317,9 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
         warnings.simplefilter("ignore")
         form = ConversationHandler(
             entry_points=[
-                CommandHandler("start", begin, filters=private),
+                # Only newcomers sign up, and they are in no other form: for members /start
+                # shows the menu or follows a link, also in the middle of another form.
+                forms.PassingCommand("start", begin, filters=private),
                 CallbackQueryHandler(
                     edit_from_profile,
                     callbacks.pattern("pf", "ed", "(" + "|".join(EDITABLE + PROFILE_ONLY) + ")"),

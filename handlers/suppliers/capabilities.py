@@ -27,7 +27,13 @@ from bot.i18n import N_
 from handlers.core import forms, menu
 from handlers.suppliers.cards import profile_card
 from handlers.suppliers.catalogue import certification_name, process_name
-from handlers.suppliers.common import button, expired, letters, organization_member
+from handlers.suppliers.common import (
+    button,
+    expired,
+    letters,
+    organization_member,
+    toggle_rows,
+)
 from handlers.suppliers.notices import tell_colleagues
 from storage.models import Member
 from storage.repositories.suppliers.capabilities import TextField
@@ -71,7 +77,7 @@ async def view(context: Ctx, member: Member, section: str = "main") -> tuple[str
             button(("✓ " if item.code in chosen else "") + label, "cp", prefix, item.id)
             for item, label in zip(items, labels, strict=True)
         ]
-        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        rows = toggle_rows(buttons, labels)
         rows.append([button(_.label("◀️ Back"), "cp", "v", "main")])
         text = head + "\n\n" + _("Tap to add or remove; ✓ marks what you have. Saved at once.")
         return text, InlineKeyboardMarkup(rows)
@@ -184,6 +190,8 @@ async def done(update: Update, context: Ctx) -> None:
         text = profile_card(_, profile, name, tz=context.services.settings.tz) + "\n\n"
         if told is None:
             text += _("✅ Saved; nothing changed.")
+        elif told == 0:  # nobody else at the organization to tell
+            text += _("✅ Saved.")
         else:
             text += _._n(
                 "✅ Saved. {count} colleague at {organization} is told.",

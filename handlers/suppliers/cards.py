@@ -90,13 +90,15 @@ def state_line(t: Translator, request: Request, figures: Figures, *, tz: ZoneInf
 
 
 def figures_line(t: Translator, figures: Figures) -> str:
-    """Sent to, interested, not for them, introductions (HTML)."""
+    """Reached, interested, not for them, introductions (HTML). Reached counts the
+    organizations sent the notice at approval and those that found the request in /sourcing
+    later, so it is never less than those who answered."""
     return " · ".join(
         (
             t._n(
-                "📨 sent to {count} organization",
-                "📨 sent to {count} organizations",
-                figures.sent,
+                "📨 reached {count} organization",
+                "📨 reached {count} organizations",
+                figures.reached,
             ),
             t._n("💡 {count} interested", "💡 {count} interested", figures.interested),
             t._n(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
@@ -103,3 +104,30 @@ async def edit_quietly(
         log.debug("could not edit a sourcing message: %s", error.message)
         return False
     return True
+
+
+HALF_ROW = 20  # columns of a label that fit half a phone's row of buttons (CJK counts two)
+
+
+def columns(text: str) -> int:
+    """How wide a label is on a phone, in columns: East Asian wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def toggle_rows(
+    buttons: list[InlineKeyboardButton], names: list[str]
+) -> list[list[InlineKeyboardButton]]:
+    """Toggles two to a row where both names (with room for the ✓) fit half a phone's row,
+    else alone: Telegram's apps keep a label on one line and cut what does not fit
+    ("✓ Electrónica / ensamble …"). Decided on the names, so a tick never moves a button."""
+    fits = [columns("✓ " + name) <= HALF_ROW for name in names]
+    rows: list[list[InlineKeyboardButton]] = []
+    i = 0
+    while i < len(buttons):
+        if i + 1 < len(buttons) and fits[i] and fits[i + 1]:
+            rows.append([buttons[i], buttons[i + 1]])
+            i += 2
+        else:
+            rows.append([buttons[i]])
+            i += 1
+    return rows

@@ -8,6 +8,7 @@ are kept in the person's user data under "sf", so a restart loses nothing.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,11 +31,13 @@ from handlers.suppliers.common import (
     letters,
     organization_member,
     take_buttons,
+    toggle_rows,
 )
 from handlers.suppliers.copies import show_to_deciders
 from storage.repositories.suppliers.capabilities import CatalogueItem
 from storage.repositories.suppliers.sourcing import NewRequest, Request
 
+DATE_ALONE = re.compile(r"\d{1,2}/\d{1,2}(/\d{4})?|\d{4}-\d{1,2}-\d{1,2}")  # a deadline's day
 SF_TITLE, SF_PROCESSES, SF_CERTIFICATIONS, SF_DESCRIPTION = (
     "sf_title",
     "sf_processes",
@@ -107,11 +110,12 @@ def _toggles(
     t: Translator, items: list[CatalogueItem], chosen: set[int], prefix: str, done: str
 ) -> InlineKeyboardMarkup:
     name = process_name if prefix == "p" else certification_name
+    names = [name(t, i.code, i.name) for i in items]
     buttons = [
-        button(("✓ " if i.id in chosen else "") + name(t, i.code, i.name), "sf", prefix, i.id)
-        for i in items
+        button(("✓ " if i.id in chosen else "") + label, "sf", prefix, i.id)
+        for i, label in zip(items, names, strict=True)
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = toggle_rows(buttons, names)
     rows.append([button(t.label("Continue ▶️"), "sf", done), button(t.label("✖ Cancel"), "sf", "x")])
     return InlineKeyboardMarkup(rows)
 
@@ -236,8 +240,9 @@ async def _ask_deadline(update: Update, context: Ctx) -> str:
         update,
         context,
         context.t(
-            "🕒 Until when do you take answers? Aguascalientes time, for example 15/12 18:00, "
-            "at least a day from now (a coordinator approves the request first)."
+            "🕒 Until when do you take answers? Aguascalientes time, for example 15/12 18:00 "
+            "(a date alone: until the end of that day), at least a day from now (a coordinator "
+            "approves the request first)."
         ),
     )
     return SF_DEADLINE
@@ -256,7 +261,10 @@ async def typed_deadline(update: Update, context: Ctx) -> str:
     message = update.effective_message
     assert message is not None and message.text is not None
     tz = context.services.settings.tz
-    moment = parse_local(message.text, now=context.now(), tz=tz)
+    text = message.text.strip()
+    moment = parse_local(text, now=context.now(), tz=tz)
+    if isinstance(moment, WhenProblem) and DATE_ALONE.fullmatch(text):
+        moment = parse_local(f"{text} 23:59", now=context.now(), tz=tz)  # to the day's end
     if isinstance(moment, WhenProblem):
         await forms.say(update, context, context.t(moment.message, **moment.values))
         return SF_DEADLINE

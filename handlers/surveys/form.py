@@ -343,11 +343,10 @@ def conversation() -> ConversationHandler[Ctx]:
             entry_points=[
                 CommandHandler("newsurvey", start, filters=private),
                 MessageHandler(document, document_received),
-                CallbackQueryHandler(
+                CallbackQueryHandler(survey_action, callbacks.pattern("sa", "remat", r"(\d+)")),
+                forms.PassingQuery(  # exports, reminding and closing ask nothing typed
                     survey_action,
-                    callbacks.pattern(
-                        "sa", "(csv|wide|xlsx|rem|remat|close|closeok|keep)", r"(\d+)"
-                    ),
+                    callbacks.pattern("sa", "(csv|wide|xlsx|rem|close|closeok|keep)", r"(\d+)"),
                 ),
             ],
             states=states,

@@ -158,3 +158,13 @@ async def test_an_organization_added_by_an_active_member_is_offered_at_once(
         "SELECT confirmed FROM organizations WHERE name = 'Nueva Empresa Dos'"
     )
     assert tuple(row) == (1,)  # no approval to wait for: she is a member already
+
+
+async def test_notifications_name_what_can_be_muted_besides_the_axes(harness: Harness) -> None:
+    """/notifications lists the axes and other notices (sourcing requests): the text does not
+    say that everything listed is an axis."""
+    await add_member(harness.db, 4100, full_name="Diego Navarro", organization="AP Controles")
+    replies = await harness.person(4100, "Diego").send("/notifications")
+    assert "🔔 🤝 Solicitudes de proveeduría" in replies.last.button_labels
+    assert "Toca un eje para" not in replies.text
+    assert "los avisos de tus ejes y los demás avisos de abajo" in replies.text

@@ -236,3 +236,26 @@ async def test_database_disk_and_backup_problems(
     assert broken["database"].line().startswith(f"✗ database: {corrupt} cannot be read as SQLite")
     assert "clia-bot restore PATH" in broken["database"].line()
     assert "schema" not in broken
+
+
+async def test_admins_promoted_in_the_chat_get_the_alerts_too(tmp_path: Path) -> None:
+    """Alerts go to ADMIN_IDS and to active admins made with /promote (handlers/operations/
+    alerts.py): an installation whose admins were all promoted is not told nobody gets them."""
+    from tests.factories import add_member
+
+    settings = make_settings(tmp_path, telegram_bot_token=None, admin_ids=frozenset())
+    async with Database(settings.database_path) as db:
+        await db.migrate()
+        checks = {c.name: c for c in await diagnose(settings, None, NOW)}
+        assert not checks["admins"].ok
+        assert "nobody gets the bot's alerts" in checks["admins"].detail
+        await add_member(db, 501, full_name="Laura Méndez", role="admin")
+        await add_member(db, 502, full_name="Ex Admin", role="admin", status="left")
+        checks = {c.name: c for c in await diagnose(settings, None, NOW)}
+        assert checks["admins"] == Check(True, "admins", "1 admin in the database gets alerts")
+
+    settings = make_settings(tmp_path, telegram_bot_token=None, admin_ids=frozenset({900, 901}))
+    checks = {c.name: c for c in await diagnose(settings, None, NOW)}
+    assert checks["admins"] == Check(
+        True, "admins", "2 in ADMIN_IDS and 1 admin in the database get alerts"
+    )

@@ -128,3 +128,45 @@ async def test_only_members_edit_and_forged_items_change_nothing(harness: Harnes
     assert replies.alerts and replies.alerts[0].startswith("⏳")
     assert await harness.db.fetchval("SELECT count(*) FROM capability_profiles") == 0
     assert await harness.db.fetchval("SELECT count(*) FROM audit_log") == 0
+
+
+async def test_done_with_no_colleague_to_tell_just_says_saved(harness: Harness) -> None:
+    await add_member(harness.db, 3003, full_name="Diego Navarro", organization="AP Controles")
+    diego = harness.person(3003, "Diego")
+    await diego.send("/capabilities")
+    await diego.tap("⚙️ Procesos")
+    await diego.tap("Soldadura")
+    await diego.tap("◀️ Regresar")
+    replies = await diego.tap("✅ Listo")
+    assert replies.text.endswith("✅ Guardado.")
+    assert "0 colegas" not in replies.text
+
+
+HALF_ROW = 20  # columns of a label that fits half a phone's row (a CJK character counts two)
+
+
+def _columns(label: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
+
+
+async def test_toggles_share_a_row_only_when_both_labels_fit_on_a_phone(harness: Harness) -> None:
+    """Telegram's apps cut a button's label to one line: two long process names side by side
+    lose their ends ("✓ Electrónica / ensamble …"). Short ones still pair up; ticking one
+    (the ✓) never moves the buttons."""
+    for user, language, opened in ((3003, "es", "⚙️ Procesos"), (3004, "de", "⚙️ Verfahren"),
+                                   (3005, "ja", "⚙️ 工程")):
+        await add_member(harness.db, user, organization="AP Controles", language=language)
+        person = harness.person(user, "Diego")
+        await person.send("/capabilities")
+        replies = await person.tap(opened)
+        rows = replies.last.markup["inline_keyboard"]
+        assert any(len(row) == 2 for row in rows), language  # short names still pair up
+        for row in rows:
+            if len(row) == 2:
+                assert all(_columns("✓ " + b["text"]) <= HALF_ROW for b in row), (language, row)
+        first = rows[0][0]["text"]
+        replies = await person.tap(first)
+        ticked = replies.last.markup["inline_keyboard"]
+        assert [len(row) for row in ticked] == [len(row) for row in rows], language

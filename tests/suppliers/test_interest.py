@@ -31,6 +31,7 @@ async def test_interest_with_consent_then_connect_introduces_both(harness: Harne
     replies = await s.lucia.send("Surtimos a Nissan Aguascalientes desde 2015; 6 semanas de PPAP.")
     assert "¿Puedo compartir con quien compra el nombre de Telas Laprotex" in replies.text
     assert "(lucia@tl.mx)" in replies.text
+    assert "Si no, verá tu interés, tu nota y tus capacidades sin tu nombre" in replies.text
     replies = await s.lucia.tap("✅ Sí, compártelos")
     assert "Listo: quien compra ve que a Telas Laprotex le interesa" in replies.text
     # The notice says so and loses its buttons; the buyer's shortlist changed in place.
@@ -224,3 +225,22 @@ async def test_revealing_the_buyer_tells_the_interested(harness: Harness) -> Non
     assert "🔓 Mostrar nuestra organización" not in replies.last.button_labels
     replies = await s.lucia.tap_data(f"sr:{number}:v")
     assert "🏢 Comprador: Nissan Mexicana" in replies.text
+
+
+async def test_the_shortlist_counts_every_organization_the_request_reached(
+    harness: Harness,
+) -> None:
+    """An organization whose profile matches after the approval finds the request in
+    /sourcing and answers it: the buyer's figures count it among those reached, so they never
+    read more interested organizations than the request went to."""
+    from tests.suppliers.scene import add_profile
+
+    s = await scene(harness)
+    number = await approved_request(harness, s)  # sent to Telas Laprotex and Mextamp
+    await add_profile(harness.db, "Frío Express", ["textiles"], ["iatf16949"])
+    assert "Vestiduras y soportes para modelo 2027" in (await s.frida.send("/sourcing")).text
+    await s.frida.tap_data(f"sr:{number}:in")
+    await s.frida.tap("Omitir ⏭")
+    await s.frida.tap("🕶 Por ahora no")
+    shortlist = _shortlist(harness, s.kenji.id)
+    assert "📨 llegó a 3 organizaciones · 💡 1 interesado" in shortlist, shortlist

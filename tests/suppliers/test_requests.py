@@ -252,3 +252,24 @@ async def test_a_coordinator_of_the_sourcing_axes_sees_the_waiting_requests(
     assert replies.last.button_labels == ["✅ Aprobar", "❌ Rechazar"]
     assert "🗂" not in " ".join((await s.tere.send("/sourcing")).last.button_labels)
     assert "🗂" not in " ".join((await s.diego.send("/sourcing")).last.button_labels)
+
+
+async def test_a_deadline_given_as_a_date_alone_runs_to_the_end_of_that_day(
+    harness: Harness,
+) -> None:
+    """Buyers think of a deadline as a day: "15/12" takes answers until 23:59 of that day
+    (Aguascalientes time), as the question says; a date and a time work as before."""
+    s = await scene(harness)
+    await s.kenji.send("/sourcing")
+    await s.kenji.tap("➕ Nueva solicitud")
+    await s.kenji.send("Soportes estampados")
+    await s.kenji.tap("Estampado")
+    await s.kenji.tap("Continuar ▶️")
+    await s.kenji.tap("Continuar ▶️")
+    await s.kenji.send("Soportes de acero, calibre 12.")
+    replies = await s.kenji.tap("Omitir ⏭")
+    assert "una fecha sola: hasta el final de ese día" in replies.text
+    replies = await s.kenji.send("15/12")
+    assert "Respuestas hasta el martes, 15 de diciembre de 2026, 23:59." in replies.text
+    replies = await s.kenji.send("24/11")  # today, alone: less than a day ahead
+    assert "Respuestas hasta" not in replies.text

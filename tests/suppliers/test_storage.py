@@ -91,6 +91,13 @@ async def test_the_demo_has_profiles_and_an_open_request(db: Database) -> None:
     await demo.seed(db, datetime(2026, 11, 24, 16, tzinfo=UTC), -100, {})
     profiles = {r[0] for r in await db.fetchall("SELECT organization FROM v_capability_profiles")}
     assert {"AP Controles", "Telas Laprotex", "Mextamp"} <= profiles
+    # Each was last changed by a colleague of the demo (the card says who), not "a former member".
+    editors = await db.fetchall(
+        "SELECT o.name, m.full_name FROM capability_profiles p"
+        " JOIN organizations o ON o.id = p.organization_id"
+        " LEFT JOIN members m ON m.id = p.updated_by AND m.organization_id = o.id"
+    )
+    assert all(editor for _organization, editor in editors), editors
     requests = await db.fetchall(
         "SELECT status, organizations_sent, interested FROM v_sourcing_requests ORDER BY request_id"
     )

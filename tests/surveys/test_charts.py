@@ -5,6 +5,7 @@ title; and /results sends them as photos."""
 from __future__ import annotations
 
 import io
+import warnings
 
 import pytest
 from matplotlib import pyplot
@@ -45,8 +46,32 @@ SCALE = Bars(
     people=3,
 )
 
+JAPANESE = Bars(  # a Japanese coordinator's chart: their labels and the question's own words
+    title="2. 来年、クラスターと一緒に取り組みたいテーマは何ですか？"
+    "お客様とサプライヤーを考えてお答えください。",
+    labels=[
+        "IATF 16949認証と顧客監査",
+        "日産メキシカーナと Tier-1 向けの地場サプライヤー育成",
+        "電動化",
+    ],
+    counts=[3, 5, 1],
+    headline="平均：4.00",
+    people=9,
+)
+GERMAN = Bars(
+    title="3. Wie weit ist die Digitalisierung Ihres Werks fortgeschritten?",
+    labels=["1", "2", "3", "4", "5"],
+    counts=[0, 2, 3, 1, 1],
+    headline="Durchschnitt: 3,14 · Größenordnung ß",
+    people=7,
+)
 
-@pytest.mark.parametrize("bars", [LONG, NPS, SCALE], ids=["long labels", "nps", "scale"])
+
+@pytest.mark.parametrize(
+    "bars",
+    [LONG, NPS, SCALE, JAPANESE, GERMAN],
+    ids=["long labels", "nps", "scale", "japanese", "german"],
+)
 def test_chart_is_phone_sized_and_nothing_is_cut(bars: Bars) -> None:
     png = bar_chart(bars)
     with Image.open(io.BytesIO(png)) as image:
@@ -74,6 +99,17 @@ def test_chart_is_phone_sized_and_nothing_is_cut(bars: Bars) -> None:
             assert text.get_fontsize() >= 9, text.get_text()
     finally:
         pyplot.close(figure)
+
+
+@pytest.mark.parametrize("bars", [JAPANESE, GERMAN, LONG], ids=["japanese", "german", "spanish"])
+def test_every_character_has_a_glyph(bars: Bars) -> None:
+    """Japanese readers' charts (their headline, yes/no labels, questions written in Japanese)
+    are drawn in a font that has the characters, not as empty boxes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bar_chart(bars)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
 
 
 def test_the_headline_sits_right_under_the_title() -> None:
