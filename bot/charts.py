@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from bot import fonts
+
 if TYPE_CHECKING:  # matplotlib itself loads with the first chart, not at start-up
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.figure import Figure
@@ -40,7 +42,8 @@ MARGIN = 0.16  # inches left and right (16 px on a phone)
 COLUMN_LABELS = 3  # labels of at most this many characters can stand under a column
 MAX_COLUMNS = 11  # 0–10 (NPS)
 
-# The type, in points (at 360 px wide a point is 1.39 px): DejaVu Sans, bundled with matplotlib.
+# The type, in points (at 360 px wide a point is 1.39 px), in the bot's fonts (bot/fonts.py:
+# DejaVu Sans, IPAexGothic for Japanese).
 TITLE, HEADLINE, LABEL, VALUE, SMALL = "title", "headline", "label", "value", "small"
 _TYPE = {
     TITLE: (11.0, "bold"),
@@ -77,14 +80,10 @@ class Bars:
 
 @cache
 def font(name: str) -> FontProperties:
-    """One of the chart's fonts (TITLE, HEADLINE, LABEL, VALUE, SMALL)."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display: before pyplot is first imported
-    from matplotlib.font_manager import FontProperties
-
+    """One of the chart's fonts (TITLE, HEADLINE, LABEL, VALUE, SMALL); the first call sets
+    matplotlib up (the Agg backend, no display; the bot's fonts)."""
     size, weight = _TYPE[name]
-    return FontProperties(family="DejaVu Sans", size=size, weight=weight)
+    return fonts.properties(size, weight)
 
 
 def bar_chart(bars: Bars) -> bytes:
@@ -103,7 +102,7 @@ def bar_chart(bars: Bars) -> bytes:
 def draw(bars: Bars) -> Figure:
     """The chart as a matplotlib figure (the caller closes it): for `bar_chart`, and for tests
     that measure where its texts lie."""
-    font(TITLE)  # chooses the backend before pyplot loads
+    font(TITLE)  # chooses the backend and the fonts before pyplot loads
     from matplotlib import pyplot
 
     figure = pyplot.figure(figsize=(WIDTH, 2.0), dpi=DPI)

@@ -1,6 +1,7 @@
 """The impact charts, drawn with matplotlib (Agg, no display): the /impact panel as one PNG made
 for a phone (one column, large type, readable at 360 px wide), and the same charts one by one as
-SVG for the dashboard (text drawn as paths: no fonts or network needed) or PNG for the PDF.
+SVG for the dashboard (text drawn as paths: no fonts or network needed) or PNG for the PDF, in
+the bot's fonts (bot/fonts.py: Japanese too).
 
 Charts: monthly trends over the last 12 months of unique participants, activities held,
 attendance conversion and survey response rate, and the members' composition by sector.
@@ -13,6 +14,7 @@ import io
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from bot import fonts
 from bot.i18n import Translator
 from bot.labels import sector_name
 from handlers.impact.text import month_short, number, period_name, scope_name
@@ -102,6 +104,7 @@ def _metadata(fmt: str) -> dict[str, str | None]:
 
 def panel_png(t: Translator, impact: Impact) -> bytes:
     """The /impact panel: a heading and the five charts one under another, for a phone."""
+    fonts.use_in_matplotlib()
     figure = Figure(figsize=(6.0, 16.0))
     axes_list = figure.subplots(len(CHARTS), 1, gridspec_kw={"height_ratios": [1, 1, 1, 1, 1.4]})
     figure.suptitle(
@@ -119,6 +122,7 @@ def panel_png(t: Translator, impact: Impact) -> bytes:
 
 def chart(kind: str, t: Translator, impact: Impact, fmt: str = "svg") -> bytes:
     """One chart (see CHARTS) as SVG for the dashboard, or PNG for the report."""
+    fonts.use_in_matplotlib()
     figure = Figure(figsize=(6.4, 3.4))
     axes = figure.subplots()
     _draw(kind, axes, t, impact)

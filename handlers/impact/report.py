@@ -9,13 +9,12 @@ import asyncio
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from bot import fonts
 from bot.documents import DocumentRequest
 from bot.i18n import Translator
 from bot.services import Services
@@ -25,7 +24,7 @@ from handlers.impact.text import composition_text, lines, period_name, scope_nam
 from storage.repositories.impact.figures import Impact, ImpactRepository, Table
 from storage.repositories.impact.periods import Period
 
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu: accents, ▲ ▼, —
+FONT = fonts.PDF_FAMILY  # DejaVu (accents, ▲ ▼, —), IPAexGothic for Japanese
 HEADING = FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
 
 
@@ -56,22 +55,21 @@ class _Report(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(format="A4")
         self.footer_text = footer_text
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_font("DejaVu", size=10)
+        fonts.use_in_pdf(self)
+        self.set_font(FONT, size=10)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_creation_date(datetime(2026, 1, 1))  # no build time: same data, same file
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("DejaVu", size=8)
+        self.set_font(FONT, size=8)
         self.set_text_color(110, 110, 110)
         self.cell(0, 6, f"{self.footer_text} · {self.page_no()}", align="C")
         self.set_text_color(0, 0, 0)
 
 
 def _indicator_table(pdf: _Report, t: Translator, impact: Impact) -> None:
-    pdf.set_font("DejaVu", size=9)
+    pdf.set_font(FONT, size=9)
     headings = (
         t.label("Indicator"),
         period_name(t, impact.current.period),
@@ -103,10 +101,10 @@ def _fit(pdf: _Report, text: str, width: float) -> str:
 def _data_table(pdf: _Report, t: Translator, title: str, data: Table, tz: ZoneInfo) -> None:
     """A table of one line per row (plain cells: fast for long months), heading repeated on
     each new page."""
-    pdf.set_font("DejaVu", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     if not data.rows:
-        pdf.set_font("DejaVu", size=8)
+        pdf.set_font(FONT, size=8)
         pdf.cell(0, 6, t.label("Nothing in this period."), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         return
@@ -117,12 +115,12 @@ def _data_table(pdf: _Report, t: Translator, title: str, data: Table, tz: ZoneIn
     headings = [t.label(pages.COLUMN_NAMES.get(c, c)) for c in shown]
 
     def heading() -> None:
-        pdf.set_font("DejaVu", "B", 7)
+        pdf.set_font(FONT, "B", 7)
         pdf.set_fill_color(230, 236, 245)
         for text, width in zip(headings, widths, strict=True):
             pdf.cell(width, 5, _fit(pdf, text, width), border=1, fill=True)
         pdf.ln()
-        pdf.set_font("DejaVu", size=7)
+        pdf.set_font(FONT, size=7)
 
     heading()
     for row in data.rows:
@@ -144,9 +142,9 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
     period = main.current.period
     pdf = _Report(t.label("CLIA · impact report · {period}", period=period_name(t, period)))
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 18)
+    pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, t.label("CLIA impact report"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=12)
+    pdf.set_font(FONT, size=12)
     pdf.cell(
         0,
         7,
@@ -154,7 +152,7 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font("DejaVu", size=9)
+    pdf.set_font(FONT, size=9)
     pdf.multi_cell(
         0,
         5,
@@ -170,7 +168,7 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
     _indicator_table(pdf, t, main)
 
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 8, t.label("The last 12 months"), new_x="LMARGIN", new_y="NEXT")
     width, height = 92, 92 * 3.4 / 6.4
     for n, kind in enumerate(CHARTS):
@@ -182,7 +180,7 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
 
     for other in data.others:
         pdf.add_page()
-        pdf.set_font("DejaVu", "B", 14)
+        pdf.set_font(FONT, "B", 14)
         pdf.cell(
             0, 9, scope_name(t, other.current.scope, plain=True), new_x="LMARGIN", new_y="NEXT"
         )

@@ -5,6 +5,7 @@ title; and /results sends them as photos."""
 from __future__ import annotations
 
 import io
+import warnings
 
 import pytest
 from matplotlib import pyplot
@@ -45,8 +46,23 @@ SCALE = Bars(
     people=3,
 )
 
+JAPANESE = Bars(  # Japanese has no spaces: long labels wrap between characters
+    title="2. 来年、クラスターが貴社と取り組むべきテーマは何ですか？取引先を念頭にお答えください。",
+    labels=[
+        "IATF 16949認証と一次取引先による監査への対応",
+        "日産メキシカーナおよびTier-1向けの地場サプライヤー育成プログラム",
+        "電動化",
+    ],
+    counts=[14, 22, 9],
+    headline="平均: 4.20",
+    people=40,
+    legend="0〜6 批判者 · 7〜8 中立者 · 9〜10 推奨者",
+)
 
-@pytest.mark.parametrize("bars", [LONG, NPS, SCALE], ids=["long labels", "nps", "scale"])
+
+@pytest.mark.parametrize(
+    "bars", [LONG, NPS, SCALE, JAPANESE], ids=["long labels", "nps", "scale", "japanese"]
+)
 def test_chart_is_phone_sized_and_nothing_is_cut(bars: Bars) -> None:
     png = bar_chart(bars)
     with Image.open(io.BytesIO(png)) as image:
@@ -74,6 +90,15 @@ def test_chart_is_phone_sized_and_nothing_is_cut(bars: Bars) -> None:
             assert text.get_fontsize() >= 9, text.get_text()
     finally:
         pyplot.close(figure)
+
+
+def test_japanese_is_drawn_not_boxes() -> None:
+    """DejaVu Sans has no Japanese; the bot's fonts (bot/fonts.py) fall back to IPAexGothic."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bar_chart(JAPANESE)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
 
 
 def test_the_headline_sits_right_under_the_title() -> None:

@@ -1,0 +1,108 @@
+"""The monthly PDF and the impact charts in every language the bot speaks: Japanese is drawn (not
+empty boxes), and the PDF's text is really in the file."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import warnings
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.i18n import Translator
+from handlers.impact import report
+from handlers.impact.charts import CHARTS, chart, panel_png
+from storage.database import Database
+from storage.repositories.impact.figures import ImpactRepository
+from storage.repositories.impact.periods import Period
+from tests.impact import dataset
+
+TZ = ZoneInfo("America/Mexico_City")
+OCTOBER = Period("month", 2026, 10)
+SCOPES = ("cluster", "innovation", "talent", "leadership", "globalization")
+
+
+@pytest.fixture
+async def data(tmp_path: Path) -> report.ReportData:
+    async with Database(tmp_path / "impact.db") as db:
+        await db.migrate()
+        await dataset.build(db)
+        return await report.gather(ImpactRepository(db, TZ), OCTOBER, SCOPES)
+
+
+@contextmanager
+def no_missing_glyphs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fails when matplotlib (a warning) or fpdf2 (a log line) could not draw a character."""
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        yield
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    missing += [r.getMessage() for r in caplog.records if "missing the following glyphs" in r.msg]
+    assert not missing, missing[:3]
+
+
+def font_characters(pdf: bytes) -> dict[str, set[str]]:
+    """The characters each embedded font draws, from its ToUnicode map: {font name: chars}."""
+    objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\n(.*?)\nendobj", pdf, re.S)}
+    fonts: dict[str, set[str]] = {}
+    for body in objects.values():
+        found = re.search(rb"/BaseFont /\w+\+([\w-]+)\n.*?/ToUnicode (\d+) 0 R", body, re.S)
+        if found is None:
+            continue
+        head, _, stream = objects[int(found[2])].partition(b"stream\n")
+        cmap = stream.rsplit(b"\nendstream", 1)[0]
+        if b"/FlateDecode" in head:
+            cmap = zlib.decompress(cmap)
+        chars = {chr(int(code, 16)) for code in re.findall(rb"<[0-9A-F]{4}> <([0-9A-F]{4})>", cmap)}
+        fonts.setdefault(found[1].decode(), set()).update(chars)
+    return fonts
+
+
+def test_the_impact_charts_draw_japanese(
+    data: report.ReportData, caplog: pytest.LogCaptureFixture
+) -> None:
+    t = Translator("ja")
+    with no_missing_glyphs(caplog):
+        png = panel_png(t, data.main)
+        svgs = [chart(kind, t, data.main, "svg") for kind in CHARTS]
+    assert png.startswith(b"\x89PNG") and all(b"<svg" in svg for svg in svgs)
+
+
+def test_the_japanese_report_has_its_text_in_the_file(
+    data: report.ReportData, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    t = Translator("ja")
+    with no_missing_glyphs(caplog):
+        pdf = report.render(t, data, TZ)
+    fonts = font_characters(pdf)
+    japanese = set(t.label("CLIA impact report") + t.label("Participation by organization"))
+    japanese -= set("CLIA ")
+    assert japanese and japanese <= fonts["IPAexGothic"], japanese - fonts["IPAexGothic"]
+    dejavu = set().union(*(chars for name, chars in fonts.items() if name.startswith("DejaVu")))
+    assert set("CLIA0123456789%") <= dejavu and not japanese & dejavu  # Latin stays in DejaVu
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: the text was checked by its fonts")
+    path = tmp_path / "ja.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(  # noqa: S603 - poppler's own tool on the test's own file
+        [pdftotext, "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    for msgid in ("CLIA impact report", "Participation by organization", "Members by sector"):
+        assert t.label(msgid) in text, msgid
+
+
+@pytest.mark.parametrize("language", ["es", "en", "de"])
+def test_the_report_in_the_other_languages_misses_no_glyph(
+    data: report.ReportData, caplog: pytest.LogCaptureFixture, language: str
+) -> None:
+    with no_missing_glyphs(caplog):
+        pdf = report.render(Translator(language), data, TZ)
+    assert pdf.startswith(b"%PDF")
