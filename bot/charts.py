@@ -132,9 +132,16 @@ def _line_height(name: str) -> float:
     return _TYPE[name][0] * 1.3 / 72
 
 
+# Japanese never starts a line with these (kinsoku): closing marks, small kana, the long vowel.
+_NO_LINE_START = frozenset("、。，．・：；？！）」』】〕〉》ー…‥々,.:;!?)%") | frozenset(
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヵヶ"
+)
+
+
 def wrap(renderer: RendererAgg, text: str, name: str, width: float) -> list[str]:
-    """Lines of at most `width` inches, broken between words (inside a word only when the word
-    alone is wider than the line)."""
+    """Lines of at most `width` inches, broken between words; inside a word only when the word
+    alone is wider than the line (or is Japanese, written without spaces), and then it goes on
+    from where the line stands."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         current = ""
@@ -143,13 +150,18 @@ def wrap(renderer: RendererAgg, text: str, name: str, width: float) -> list[str]
             if _width(renderer, candidate, name) <= width:
                 current = candidate
                 continue
-            if current:
+            if _width(renderer, word, name) <= width:
                 lines.append(current)
-            current = ""
+                current = word
+                continue
+            current = f"{current} " if current else ""
             for char in word:  # a word wider than the line is split where it must be
                 if current and _width(renderer, current + char, name) > width:
-                    lines.append(current)
-                    current = ""
+                    carried = ""
+                    if char in _NO_LINE_START and len(current.rstrip()) > 1:
+                        carried, current = current[-1], current[:-1]  # 「ください。」 not 「。」
+                    lines.append(current.rstrip())
+                    current = carried
                 current += char
         lines.append(current)
     return lines

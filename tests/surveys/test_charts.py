@@ -101,6 +101,20 @@ def test_japanese_is_drawn_not_boxes() -> None:
     assert not missing, missing[:3]
 
 
+def test_japanese_wraps_between_characters_as_japanese_is_set() -> None:
+    """No spaces to break at: the title goes on from its number, and no line starts with a
+    closing mark, a small kana or the long vowel mark (kinsoku)."""
+    figure = draw(JAPANESE)
+    try:
+        lines = [t.get_text() for t in figure.findobj(Text) if t.get_text().strip()]
+    finally:
+        pyplot.close(figure)
+    assert lines[0].startswith("2. 来年")
+    title = lines[: lines.index(JAPANESE.headline)]
+    assert len(title) > 1 and "".join(title) == JAPANESE.title
+    assert not [line for line in lines if line[:1] in set("、。）ーぃっャ")], lines
+
+
 def test_the_headline_sits_right_under_the_title() -> None:
     figure = draw(SCALE)
     try:
