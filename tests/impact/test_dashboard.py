@@ -56,11 +56,11 @@ async def test_an_admin_opens_every_page_and_downloads_csv(harness: Harness) -> 
         assert page.status_code == 200
         assert "default-src 'none'" in page.headers["content-security-policy"]
         html = page.text
-        assert "Todo el clúster · Octubre 2026" in html
+        assert "Todo el clúster · Octubre de 2026" in html
         assert 'data-key="members"' in html and html.count('<img class="chart"') == 5
         assert "Organizaciones participantes" in html and "75 %" in html
         talent = await client.get("/dashboard", params={"scope": "talent", "period": "2026-10"})
-        assert "🎓 Talento · Octubre 2026" in talent.text
+        assert "🎓 Talento · Octubre de 2026" in talent.text
 
         events = await client.get("/dashboard/events", params={"period": "2026-10"})
         assert "Feria sin asistentes" in events.text and "/dashboard/events/" in events.text
@@ -116,7 +116,7 @@ async def test_a_coordinator_of_talent_gets_talent_only_and_loses_it_when_demote
     async with served(harness) as client:
         assert (await client.get("/dashboard" + link)).status_code == 302
         page = await client.get("/dashboard")
-        assert "🎓 Talento · Octubre 2026" in page.text
+        assert "🎓 Talento · Octubre de 2026" in page.text
         assert "Todo el clúster" not in page.text and "Innovación" not in page.text
         for path, params in (
             ("/dashboard", {"scope": "cluster"}),

@@ -1,5 +1,5 @@
-"""The monthly PDF and the impact charts in every language the bot speaks: Japanese is drawn (not
-empty boxes), and the PDF's text is really in the file."""
+"""The monthly PDF and the impact charts in every language the bot speaks: months named as each
+language names them, Japanese drawn (not empty boxes), and the PDF's text really in the file."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pytest
 from bot.i18n import Translator
 from handlers.impact import report
 from handlers.impact.charts import CHARTS, chart, panel_png
+from handlers.impact.text import period_name
 from storage.database import Database
 from storage.repositories.impact.figures import ImpactRepository
 from storage.repositories.impact.periods import Period
@@ -35,6 +36,23 @@ async def data(tmp_path: Path) -> report.ReportData:
         await db.migrate()
         await dataset.build(db)
         return await report.gather(ImpactRepository(db, TZ), OCTOBER, SCOPES)
+
+
+@pytest.mark.parametrize(
+    ("language", "october", "september"),
+    [
+        ("es", "Octubre de 2026", "Septiembre de 2026"),  # CLDR's Spanish, capitalised
+        ("en", "October 2026", "September 2026"),
+        ("ja", "2026年10月", "2026年9月"),
+        ("de", "Oktober 2026", "September 2026"),
+    ],
+)
+def test_a_month_is_named_as_each_language_names_it(
+    language: str, october: str, september: str
+) -> None:
+    t = Translator(language)
+    assert period_name(t, OCTOBER) == october
+    assert period_name(t, OCTOBER.previous()) == september
 
 
 @contextmanager
