@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from datetime import datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Translator
 from bot.labels import sector_name
+from bot.when import show_in_table
 from handlers.impact.text import Line, number, percent, period_name, scope_name
 from storage.models import from_db_time
 from storage.repositories.impact.figures import Table
@@ -192,9 +192,8 @@ def cell(
     PDF's font has none)."""
     if value is None:
         return "—", ""
-    if column in ("starts_at", "opened_at"):
-        local = from_db_time(str(value)).astimezone(tz)
-        return local.strftime("%d/%m/%Y %H:%M"), str(value)
+    if column in ("starts_at", "opened_at"):  # in the reader's language: 10 oct 2026, 12:00
+        return show_in_table(from_db_time(str(value)), tz=tz, language=t.language), str(value)
     if column == "sector":
         return sector_name(t, str(value)), str(value)
     if column == "axis":
@@ -245,13 +244,6 @@ def table(
 def facts(t: Translator, pairs: list[tuple[str, str]]) -> str:
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in pairs)
     return f'<dl class="facts">{rows}</dl>'
-
-
-def when(value: str | None, tz: ZoneInfo) -> str:
-    if not value:
-        return "—"
-    moment: datetime = from_db_time(value).astimezone(tz)
-    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 CSS = """

@@ -149,3 +149,20 @@ async def _member_id(harness: Harness, telegram_id: int) -> int:
             "SELECT id FROM members WHERE telegram_user_id = ?", (telegram_id,)
         )
     )
+
+
+async def test_dates_are_written_in_the_readers_language(harness: Harness) -> None:
+    """Events' and surveys' dates by Babel in each language, never a fixed DD/MM/YYYY."""
+    await _setup(harness)
+    link = await _link(harness, 900)
+    async with served(harness) as client:
+        assert (await client.get("/dashboard" + link)).status_code == 302
+        for language, date in (
+            ("es", "10 oct 2026, 12:00"),
+            ("en", "Oct 10, 2026, 12:00"),
+            ("ja", "2026年10月10日 12:00"),
+            ("de", "10. Okt. 2026, 12:00"),
+        ):
+            params = {"period": "2026-10", "lang": language}
+            events = await client.get("/dashboard/events", params=params)
+            assert date in events.text and "10/10/2026" not in events.text, language
