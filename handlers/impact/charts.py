@@ -17,11 +17,11 @@ from matplotlib.figure import Figure
 from bot import fonts
 from bot.i18n import Translator
 from bot.labels import sector_name
-from handlers.impact.text import month_short, number, period_name, scope_name
+from handlers.impact.text import CHART_TITLES, month_short, number, period_name, scope_name
 from storage.repositories.impact.figures import Impact
 
 BLUE, GREEN, ORANGE, PURPLE, GREY = "#1f6feb", "#1a7f37", "#bc4c00", "#8250df", "#57606a"
-CHARTS = ("participants", "activities", "conversion", "response", "composition")
+CHARTS = tuple(CHART_TITLES)  # participants, activities, conversion, response, composition
 
 
 def _bars(axes: Axes, labels: list[str], values: list[float | None], color: str, pct: bool) -> None:
@@ -48,17 +48,14 @@ def number_text(value: float) -> str:
 def _draw(kind: str, axes: Axes, t: Translator, impact: Impact) -> None:
     months = impact.months
     labels = [month_short(t, m.period) for m in months]
+    axes.set_title(t.label(CHART_TITLES[kind]), fontsize=14, loc="left")
     if kind == "participants":
-        axes.set_title(t.label("Unique participants (checked in)"), fontsize=14, loc="left")
         _bars(axes, labels, [m.participants for m in months], BLUE, pct=False)
     elif kind == "activities":
-        axes.set_title(t.label("Events and meetings held"), fontsize=14, loc="left")
         _bars(axes, labels, [m.events + m.meetings for m in months], GREEN, pct=False)
     elif kind == "conversion":
-        axes.set_title(t.label("Attendance conversion (%)"), fontsize=14, loc="left")
         _bars(axes, labels, [m.conversion_pct for m in months], ORANGE, pct=True)
     elif kind == "response":
-        axes.set_title(t.label("Survey response rate (%)"), fontsize=14, loc="left")
         _bars(axes, labels, [m.response_pct for m in months], PURPLE, pct=True)
     else:
         _composition(axes, t, impact)
@@ -67,7 +64,6 @@ def _draw(kind: str, axes: Axes, t: Translator, impact: Impact) -> None:
 def _composition(axes: Axes, t: Translator, impact: Impact) -> None:
     """Horizontal bars, the sector's name written above each (no tick labels: the panel's
     charts keep one left edge, and long names never squeeze them)."""
-    axes.set_title(t.label("Members by sector"), fontsize=14, loc="left")
     rows = list(impact.composition)[::-1]
     values = [r.members for r in rows]
     whole = sum(values) or 1

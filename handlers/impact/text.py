@@ -22,6 +22,15 @@ HELIX_NAMES = {
     "other": N_("Other"),
 }
 
+# The impact charts' titles (charts.py draws them; the dashboard names its pictures with them).
+CHART_TITLES = {
+    "participants": N_("Unique participants (checked in)"),
+    "activities": N_("Events and meetings held"),
+    "conversion": N_("Attendance conversion (%)"),
+    "response": N_("Survey response rate (%)"),
+    "composition": N_("Members by sector"),
+}
+
 
 def period_name(t: Translator, period: Period) -> str:
     """A month as the reader's language names it, by the locale's own pattern (CLDR's yMMMM
