@@ -91,3 +91,14 @@ def use_in_pdf(pdf: FPDF) -> None:
     pdf.add_font(PDF_FAMILY, "B", str(sans_file(bold=True)))
     pdf.add_font(CJK, "", str(cjk_file()))
     pdf.set_fallback_fonts([CJK], exact_match=False)
+
+
+def font_on_page(pdf: FPDF) -> None:
+    """Call after every `set_font` of a PDF that uses `use_in_pdf` (the report's class does):
+    puts the current font on the page at once. fpdf2 (2.8.9) otherwise puts it there with the
+    first line of text, and when that line starts with a fallback glyph (a Japanese heading),
+    inside the line's own q…Q: the next lines are then drawn with no font, or with the
+    fallback's glyph numbers ("NPS" became "MIm"). An empty text is fpdf2's public way to set
+    the font on the page."""
+    if pdf.page and not pdf.current_font_is_set_on_page:
+        pdf.text(pdf.x, pdf.y, "")

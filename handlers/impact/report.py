@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
+from fpdf.enums import TextEmphasis
 from fpdf.fonts import FontFace
 
 from bot import fonts
@@ -59,6 +60,12 @@ class _Report(FPDF):
         self.set_font(FONT, size=10)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_creation_date(datetime(2026, 1, 1))  # no build time: same data, same file
+
+    def set_font(
+        self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0
+    ) -> None:
+        super().set_font(family, style, size)
+        fonts.font_on_page(self)  # Japanese lines start with a fallback glyph (bot/fonts.py)
 
     def footer(self) -> None:
         self.set_y(-12)
