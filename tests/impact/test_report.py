@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import Translator
-from handlers.impact import report
+from handlers.impact import pages, report
 from handlers.impact.charts import CHARTS, chart, panel_png
 from handlers.impact.text import period_name
 from storage.database import Database
@@ -119,6 +119,24 @@ def test_a_line_starting_in_the_fallback_font_keeps_the_next_lines_font() -> Non
     for text in ("回答数", "NPS", "参加率（%）", "Zusagen"):
         pdf.cell(40, 6, text, new_x="LMARGIN", new_y="NEXT")
     assert pdf_text.pages(bytes(pdf.output()))[0][:4] == ["回答数", "NPS", "参加率（%）", "Zusagen"]
+
+
+@pytest.mark.parametrize("language", ["es", "en", "ja", "de"])
+def test_no_table_heading_is_cut(data: report.ReportData, language: str) -> None:
+    """Columns are as wide as their headings (on two lines where that is narrower), and dates
+    and figures are never cut either; in German the headings are the longest."""
+    t = Translator(language)
+    texts = {text for page in pdf_text.pages(report.render(t, data, TZ)) for text in page}
+    for table in (data.organizations, data.events, data.surveys):
+        shown = [c for c in table.columns if c not in ("event_id", "survey_id", "working_group")]
+        for column in shown:
+            heading = t.label(pages.COLUMN_NAMES[column])
+            lines = [split for split in report._heading_splits(heading) if set(split) <= texts]
+            assert lines, f"{heading!r} is not whole in {sorted(texts)}"
+            for row in table.rows:
+                value = dict(zip(table.columns, row, strict=True))[column]
+                if column in ("starts_at", "opened_at") or isinstance(value, int | float):
+                    assert pages.cell(t, column, value, TZ, plain=True)[0] in texts
 
 
 @pytest.mark.parametrize("language", ["es", "en", "de"])
