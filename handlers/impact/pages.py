@@ -247,6 +247,8 @@ def table(
             if column in links and value is not None:
                 content = f'<a href="{escape(links[column].format(value))}">{content}</a>'
             numeric = " num" if isinstance(value, int | float) else ""
+            if column in ("starts_at", "opened_at"):
+                numeric = " date"  # a date and its time on one line
             cells.append(f'<td class="c{numeric}" data-sort="{escape(key)}">{content}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
@@ -271,7 +273,7 @@ body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
   color: var(--ink); background: #f6f8fa; }
 header { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; padding: 10px 16px;
   background: #fff; border-bottom: 1px solid var(--line); }
-header .brand { font-weight: 700; flex: 1; }
+header .brand { font-weight: 700; flex: 1; white-space: nowrap; }
 header a { color: var(--blue); text-decoration: none; }
 .langs { display: flex; flex-wrap: wrap; gap: 4px 10px; margin: 0; }
 .langs a.on { color: var(--ink); font-weight: 700; }
@@ -299,6 +301,7 @@ table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.date { white-space: nowrap; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th[aria-sort="ascending"] button::after { content: " ▲"; }
 th[aria-sort="descending"] button::after { content: " ▼"; }
