@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from bot import fonts
+
 if TYPE_CHECKING:  # matplotlib itself loads with the first chart, not at start-up
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.figure import Figure
@@ -41,11 +43,8 @@ MARGIN = 0.16  # inches left and right (16 px on a phone)
 COLUMN_LABELS = 3  # labels of at most this many characters can stand under a column
 MAX_COLUMNS = 11  # 0–10 (NPS)
 
-# The type, in points (at 360 px wide a point is 1.39 px): DejaVu Sans, bundled with matplotlib,
-# for Latin, Greek and Cyrillic; characters it lacks (Japanese, in a Japanese reader's headline,
-# labels or a question written in Japanese) come from IPAexGothic, shipped in the
-# matplotlib-fontja package and registered with matplotlib's font list (see `font`).
-FAMILIES = ["DejaVu Sans", "IPAexGothic"]
+# The type, in points (at 360 px wide a point is 1.39 px), in the bot's fonts (bot/fonts.py:
+# DejaVu Sans, IPAexGothic for Japanese).
 TITLE, HEADLINE, LABEL, VALUE, SMALL = "title", "headline", "label", "value", "small"
 _TYPE = {
     TITLE: (11.0, "bold"),
@@ -82,43 +81,10 @@ class Bars:
 
 @cache
 def font(name: str) -> FontProperties:
-    """One of the chart's fonts (TITLE, HEADLINE, LABEL, VALUE, SMALL)."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display: before pyplot is first imported
-    from matplotlib.font_manager import FontProperties
-
-    _register_japanese()
+    """One of the chart's fonts (TITLE, HEADLINE, LABEL, VALUE, SMALL); the first call sets
+    matplotlib up (the Agg backend, no display; the bot's fonts)."""
     size, weight = _TYPE[name]
-    return FontProperties(family=FAMILIES, size=size, weight=weight)
-
-
-@cache
-def _register_japanese() -> None:
-    """Add IPAexGothic to matplotlib's fonts, from the package's folder. The package is not
-    imported: its import would make the font every chart's default (rcParams)."""
-    from importlib.util import find_spec
-    from pathlib import Path
-
-    from matplotlib import font_manager
-
-    spec = find_spec("matplotlib_fontja")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
-        return
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
-    if path.is_file():
-        font_manager.fontManager.addfont(str(path))
-        # It has one weight: bold Japanese is drawn regular, which matplotlib would warn about
-        # in the log once per size. That is expected, not a fault to report.
-        logging.getLogger("matplotlib.font_manager").addFilter(_NoBoldJapaneseWarning())
-
-
-class _NoBoldJapaneseWarning(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (
-            record.getMessage().startswith("findfont: Failed to find font weight")
-            and "IPAexGothic" in record.getMessage()
-        )
+    return fonts.properties(size, weight)
 
 
 def bar_chart(bars: Bars) -> bytes:
@@ -137,7 +103,7 @@ def bar_chart(bars: Bars) -> bytes:
 def draw(bars: Bars) -> Figure:
     """The chart as a matplotlib figure (the caller closes it): for `bar_chart`, and for tests
     that measure where its texts lie."""
-    font(TITLE)  # chooses the backend before pyplot loads
+    font(TITLE)  # chooses the backend and the fonts before pyplot loads
     from matplotlib import pyplot
 
     figure = pyplot.figure(figsize=(WIDTH, 2.0), dpi=DPI)
@@ -167,9 +133,16 @@ def _line_height(name: str) -> float:
     return _TYPE[name][0] * 1.3 / 72
 
 
+# Japanese never starts a line with these (kinsoku): closing marks, small kana, the long vowel.
+_NO_LINE_START = frozenset("、。，．・：；？！）」』】〕〉》ー…‥々,.:;!?)%") | frozenset(
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヵヶ"
+)
+
+
 def wrap(renderer: RendererAgg, text: str, name: str, width: float) -> list[str]:
-    """Lines of at most `width` inches, broken between words (inside a word only when the word
-    alone is wider than the line)."""
+    """Lines of at most `width` inches, broken between words; inside a word only when the word
+    alone is wider than the line (or is Japanese, written without spaces), and then it goes on
+    from where the line stands."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         current = ""
@@ -182,13 +155,14 @@ def wrap(renderer: RendererAgg, text: str, name: str, width: float) -> list[str]
                 lines.append(current)
                 current = word
                 continue
-            # A word wider than a line (or a Japanese sentence, written without spaces) is
-            # split where it must be, starting on the line it follows.
             current = f"{current} " if current else ""
-            for char in word:
-                if current.strip() and _width(renderer, current + char, name) > width:
+            for char in word:  # a word wider than the line is split where it must be
+                if current and _width(renderer, current + char, name) > width:
+                    carried = ""
+                    if char in _NO_LINE_START and len(current.rstrip()) > 1:
+                        carried, current = current[-1], current[:-1]  # 「ください。」 not 「。」
                     lines.append(current.rstrip())
-                    current = ""
+                    current = carried
                 current += char
         lines.append(current)
     return lines

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.backups import BackupError, Backups, RestoreError, restore
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import SUPPORTED_LANGUAGES, Settings, SettingsError, load_settings
 from bot.logformat import configure_logging
 from storage.backup import copy_database
 from storage.database import Database
@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["cluster", "innovation", "talent", "leadership", "globalization"],
         help="one axis instead of the whole cluster and each axis",
     )
-    report.add_argument("--language", choices=["es", "en"], help="default: DEFAULT_LANGUAGE")
+    report.add_argument("--language", choices=SUPPORTED_LANGUAGES, help="default: DEFAULT_LANGUAGE")
     report.set_defaults(handler=_report)
     return parser
 

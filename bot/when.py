@@ -132,6 +132,14 @@ def show_short(moment: datetime, *, tz: ZoneInfo, language: str) -> str:
     return _glue(day, _clock(local, locale), locale, "medium")
 
 
+def show_in_table(moment: datetime, *, tz: ZoneInfo, language: str) -> str:
+    """`10 oct 2026, 12:00`, `2026年10月10日 12:00`, `10. Okt. 2026, 12:00` — for a table's
+    cell (the dashboard, the monthly PDF): the date without its weekday, and the time."""
+    local, locale = moment.astimezone(tz), _locale(language)
+    day = format_skeleton("yMMMd", local, locale=locale)
+    return _glue(day, _clock(local, locale), locale, "medium")
+
+
 def show_compact(moment: datetime, *, tz: ZoneInfo, language: str) -> str:
     """`28 nov, 18:00`, `11月28日 18:00` — for a button, where a phone shows about 25
     characters (events are within a year, so the year is left out)."""

@@ -1,6 +1,7 @@
 """The impact charts, drawn with matplotlib (Agg, no display): the /impact panel as one PNG made
 for a phone (one column, large type, readable at 360 px wide), and the same charts one by one as
-SVG for the dashboard (text drawn as paths: no fonts or network needed) or PNG for the PDF.
+SVG for the dashboard (text drawn as paths: no fonts or network needed) or PNG for the PDF, in
+the bot's fonts (bot/fonts.py: Japanese too).
 
 Charts: monthly trends over the last 12 months of unique participants, activities held,
 attendance conversion and survey response rate, and the members' composition by sector.
@@ -13,13 +14,14 @@ import io
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from bot import fonts
 from bot.i18n import Translator
 from bot.labels import sector_name
-from handlers.impact.text import month_short, number, period_name, scope_name
+from handlers.impact.text import CHART_TITLES, month_short, number, period_name, scope_name
 from storage.repositories.impact.figures import Impact
 
 BLUE, GREEN, ORANGE, PURPLE, GREY = "#1f6feb", "#1a7f37", "#bc4c00", "#8250df", "#57606a"
-CHARTS = ("participants", "activities", "conversion", "response", "composition")
+CHARTS = tuple(CHART_TITLES)  # participants, activities, conversion, response, composition
 
 
 def _bars(axes: Axes, labels: list[str], values: list[float | None], color: str, pct: bool) -> None:
@@ -46,17 +48,14 @@ def number_text(value: float) -> str:
 def _draw(kind: str, axes: Axes, t: Translator, impact: Impact) -> None:
     months = impact.months
     labels = [month_short(t, m.period) for m in months]
+    axes.set_title(t.label(CHART_TITLES[kind]), fontsize=14, loc="left")
     if kind == "participants":
-        axes.set_title(t.label("Unique participants (checked in)"), fontsize=14, loc="left")
         _bars(axes, labels, [m.participants for m in months], BLUE, pct=False)
     elif kind == "activities":
-        axes.set_title(t.label("Events and meetings held"), fontsize=14, loc="left")
         _bars(axes, labels, [m.events + m.meetings for m in months], GREEN, pct=False)
     elif kind == "conversion":
-        axes.set_title(t.label("Attendance conversion (%)"), fontsize=14, loc="left")
         _bars(axes, labels, [m.conversion_pct for m in months], ORANGE, pct=True)
     elif kind == "response":
-        axes.set_title(t.label("Survey response rate (%)"), fontsize=14, loc="left")
         _bars(axes, labels, [m.response_pct for m in months], PURPLE, pct=True)
     else:
         _composition(axes, t, impact)
@@ -65,7 +64,6 @@ def _draw(kind: str, axes: Axes, t: Translator, impact: Impact) -> None:
 def _composition(axes: Axes, t: Translator, impact: Impact) -> None:
     """Horizontal bars, the sector's name written above each (no tick labels: the panel's
     charts keep one left edge, and long names never squeeze them)."""
-    axes.set_title(t.label("Members by sector"), fontsize=14, loc="left")
     rows = list(impact.composition)[::-1]
     values = [r.members for r in rows]
     whole = sum(values) or 1
@@ -102,6 +100,7 @@ def _metadata(fmt: str) -> dict[str, str | None]:
 
 def panel_png(t: Translator, impact: Impact) -> bytes:
     """The /impact panel: a heading and the five charts one under another, for a phone."""
+    fonts.use_in_matplotlib()
     figure = Figure(figsize=(6.0, 16.0))
     axes_list = figure.subplots(len(CHARTS), 1, gridspec_kw={"height_ratios": [1, 1, 1, 1, 1.4]})
     figure.suptitle(
@@ -119,6 +118,7 @@ def panel_png(t: Translator, impact: Impact) -> bytes:
 
 def chart(kind: str, t: Translator, impact: Impact, fmt: str = "svg") -> bytes:
     """One chart (see CHARTS) as SVG for the dashboard, or PNG for the report."""
+    fonts.use_in_matplotlib()
     figure = Figure(figsize=(6.4, 3.4))
     axes = figure.subplots()
     _draw(kind, axes, t, impact)

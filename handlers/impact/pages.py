@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from datetime import datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from bot.config import SUPPORTED_LANGUAGES
 from bot.i18n import N_, Translator
 from bot.labels import sector_name
+from bot.when import show_in_table
+from handlers.core.language import LANGUAGE_NAMES
 from handlers.impact.text import Line, number, percent, period_name, scope_name
 from storage.models import from_db_time
 from storage.repositories.impact.figures import Table
@@ -119,9 +121,8 @@ def layout(
             f'<nav class="pick" aria-label="{scope_word}">{scope_links}</nav>'
             f'<nav class="pick" aria-label="{period_word}">{" ".join(period_links)}</nav>'
         )
-    other = "en" if t.language == "es" else "es"
     impact_word, sign_out = escape(t.label("Impact")), escape(t.label("Sign out"))
-    switch = f'<a class="lang" href="?{escape(urlencode({"lang": other}))}">{other.upper()}</a>'
+    switch = languages(t, scope, period)
     return (
         f'<!doctype html><html lang="{t.language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -132,6 +133,23 @@ def layout(
         f'<a class="out" href="{BASE}/logout">{sign_out}</a></header>'
         f"<main><h1>{escape(title)}</h1>{nav}{body}</main></body></html>"
     )
+
+
+def languages(t: Translator, scope: str = "", period: Period | None = None) -> str:
+    """Every language the bot speaks, each named in itself (Español, English, 日本語, Deutsch),
+    the one in use marked; a link keeps the page, its scope and its period."""
+    links = []
+    for language in SUPPORTED_LANGUAGES:
+        target = {"lang": language}
+        if period is not None and scope:
+            target = {"scope": scope, "period": period.label, **target}
+        current = ' class="on" aria-current="true"' if language == t.language else ""
+        links.append(
+            f'<a{current} lang="{language}" hreflang="{language}"'
+            f' href="?{escape(urlencode(target))}">{escape(LANGUAGE_NAMES[language])}</a>'
+        )
+    label = escape(t.label("Language"))
+    return f'<nav class="langs" aria-label="{label}">{"".join(links)}</nav>'
 
 
 def message_page(t: Translator, title: str, text: str, status_hint: str = "") -> str:
@@ -151,7 +169,7 @@ def overview(
     scope: str,
     period: Period,
     lines: list[Line],
-    charts: list[tuple[str, bytes]],
+    charts: list[tuple[str, bytes]],  # (what the chart shows, its SVG)
     composition: str,
 ) -> str:
     """KPI cards (this period, the previous one and the change), the charts, the composition."""
@@ -192,9 +210,8 @@ def cell(
     PDF's font has none)."""
     if value is None:
         return "—", ""
-    if column in ("starts_at", "opened_at"):
-        local = from_db_time(str(value)).astimezone(tz)
-        return local.strftime("%d/%m/%Y %H:%M"), str(value)
+    if column in ("starts_at", "opened_at"):  # in the reader's language: 10 oct 2026, 12:00
+        return show_in_table(from_db_time(str(value)), tz=tz, language=t.language), str(value)
     if column == "sector":
         return sector_name(t, str(value)), str(value)
     if column == "axis":
@@ -230,6 +247,8 @@ def table(
             if column in links and value is not None:
                 content = f'<a href="{escape(links[column].format(value))}">{content}</a>'
             numeric = " num" if isinstance(value, int | float) else ""
+            if column in ("starts_at", "opened_at"):
+                numeric = " date"  # a date and its time on one line
             cells.append(f'<td class="c{numeric}" data-sort="{escape(key)}">{content}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
@@ -247,22 +266,17 @@ def facts(t: Translator, pairs: list[tuple[str, str]]) -> str:
     return f'<dl class="facts">{rows}</dl>'
 
 
-def when(value: str | None, tz: ZoneInfo) -> str:
-    if not value:
-        return "—"
-    moment: datetime = from_db_time(value).astimezone(tz)
-    return moment.strftime("%d/%m/%Y %H:%M")
-
-
 CSS = """
 :root { color-scheme: light; --blue: #1f6feb; --ink: #1f2328; --soft: #57606a; --line: #d0d7de; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--ink); background: #f6f8fa; }
-header { display: flex; gap: 12px; align-items: center; padding: 10px 16px; background: #fff;
-  border-bottom: 1px solid var(--line); }
-header .brand { font-weight: 700; flex: 1; }
+header { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; padding: 10px 16px;
+  background: #fff; border-bottom: 1px solid var(--line); }
+header .brand { font-weight: 700; flex: 1; white-space: nowrap; }
 header a { color: var(--blue); text-decoration: none; }
+.langs { display: flex; flex-wrap: wrap; gap: 4px 10px; margin: 0; }
+.langs a.on { color: var(--ink); font-weight: 700; }
 main { max-width: 1100px; margin: 0 auto; padding: 12px 16px 40px; }
 h1 { font-size: 1.35rem; margin: 8px 0 12px; }
 nav { display: flex; flex-wrap: wrap; gap: 6px; margin: 0 0 10px; }
@@ -287,6 +301,7 @@ table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: left;
   vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.date { white-space: nowrap; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th[aria-sort="ascending"] button::after { content: " ▲"; }
 th[aria-sort="descending"] button::after { content: " ▼"; }

@@ -9,13 +9,13 @@ import asyncio
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import matplotlib
 from fpdf import FPDF
+from fpdf.enums import TextEmphasis
 from fpdf.fonts import FontFace
 
+from bot import fonts
 from bot.documents import DocumentRequest
 from bot.i18n import Translator
 from bot.services import Services
@@ -25,7 +25,7 @@ from handlers.impact.text import composition_text, lines, period_name, scope_nam
 from storage.repositories.impact.figures import Impact, ImpactRepository, Table
 from storage.repositories.impact.periods import Period
 
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu: accents, ▲ ▼, —
+FONT = fonts.PDF_FAMILY  # DejaVu (accents, ▲ ▼, —), IPAexGothic for Japanese
 HEADING = FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
 
 
@@ -56,22 +56,27 @@ class _Report(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(format="A4")
         self.footer_text = footer_text
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_font("DejaVu", size=10)
+        fonts.use_in_pdf(self)
+        self.set_font(FONT, size=10)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_creation_date(datetime(2026, 1, 1))  # no build time: same data, same file
 
+    def set_font(
+        self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0
+    ) -> None:
+        super().set_font(family, style, size)
+        fonts.font_on_page(self)  # Japanese lines start with a fallback glyph (bot/fonts.py)
+
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("DejaVu", size=8)
+        self.set_font(FONT, size=8)
         self.set_text_color(110, 110, 110)
         self.cell(0, 6, f"{self.footer_text} · {self.page_no()}", align="C")
         self.set_text_color(0, 0, 0)
 
 
 def _indicator_table(pdf: _Report, t: Translator, impact: Impact) -> None:
-    pdf.set_font("DejaVu", size=9)
+    pdf.set_font(FONT, size=9)
     headings = (
         t.label("Indicator"),
         period_name(t, impact.current.period),
@@ -93,47 +98,134 @@ def _indicator_table(pdf: _Report, t: Translator, impact: Impact) -> None:
 
 def _fit(pdf: _Report, text: str, width: float) -> str:
     """The text cut with "…" to fit a cell of this width (tables are one line per row)."""
-    if pdf.get_string_width(text) <= width - 2:
+    room = width - 2 * pdf.c_margin + 0.01  # the cell's padding; 0.01 mm for rounding
+    if pdf.get_string_width(text) <= room:
         return text
-    while text and pdf.get_string_width(text + "…") > width - 2:
+    while text and pdf.get_string_width(text + "…") > room:
         text = text[:-1]
     return text + "…"
 
 
+FLEXIBLE = ("organization", "title")  # these take the width the others leave
+FLEXIBLE_LEAST = 30.0  # mm a flexible column keeps before the others give up their room
+SIZES = (7.0, 6.5, 6.0, 5.5, 5.0)  # pt: the tables' type, smaller only when headings need it
+HEADING_LINE = 3.2  # mm: a heading line at 7 pt
+
+
+def _heading_splits(text: str) -> list[list[str]]:
+    """A heading on one line, or on two broken at a space or before a bracket: "No asistirá",
+    "Anwesenheitsquote (%)", "参加率（%）" (a long word alone is never broken)."""
+    splits = [[text]]
+    for n, char in enumerate(text):
+        if n and (char == " " or char in "(（"):
+            first, second = text[:n].rstrip(), text[n:].lstrip()
+            if first and second:
+                splits.append([first, second])
+    return splits
+
+
+def _lines_width(pdf: _Report, lines: list[str]) -> float:
+    return max(pdf.get_string_width(line) for line in lines) + 2 * pdf.c_margin
+
+
+def _column_widths(
+    pdf: _Report,
+    shown: list[str],
+    headings: list[str],
+    cells: list[list[str]],
+    whole: list[bool],
+    size: float,
+) -> tuple[list[float], bool]:
+    """Widths that fit every heading whole (on one line where the page allows, else on two),
+    every value of the `whole` columns (dates, numbers) and, where the page allows, the other
+    values; the flexible columns take what is left. False when that does not fit the page at
+    this size."""
+    pdf.set_font(FONT, "B", size)
+    least = [min(_lines_width(pdf, lines) for lines in _heading_splits(h)) for h in headings]
+    one_line = [_lines_width(pdf, [h]) for h in headings]
+    pdf.set_font(FONT, size=size)
+    wanted = [
+        max(one_line[n], *(pdf.get_string_width(row[n]) + 2 * pdf.c_margin for row in cells))
+        for n in range(len(shown))
+    ]
+    flexible = [c in FLEXIBLE for c in shown]
+    least = [
+        want if keep else max(low, min(FLEXIBLE_LEAST, want)) if flex else low
+        for low, want, flex, keep in zip(least, wanted, flexible, whole, strict=True)
+    ]
+    if sum(least) > pdf.epw:
+        return [pdf.epw * low / sum(least) for low in least], False
+    if sum(wanted) <= pdf.epw:  # everything fits: the flexible columns (or all) get the rest
+        takers = [n for n, flex in enumerate(flexible) if flex] or list(range(len(shown)))
+        share = sum(wanted[n] for n in takers)
+        spare = pdf.epw - sum(wanted)
+        return [w + (spare * w / share if n in takers else 0) for n, w in enumerate(wanted)], True
+    # Not every value fits: each column gives up the same share of what it wanted beyond its
+    # heading (long values are cut with "…"); headings stay whole.
+    ratio = (pdf.epw - sum(least)) / (sum(wanted) - sum(least))
+    return [low + (want - low) * ratio for low, want in zip(least, wanted, strict=True)], True
+
+
 def _data_table(pdf: _Report, t: Translator, title: str, data: Table, tz: ZoneInfo) -> None:
     """A table of one line per row (plain cells: fast for long months), heading repeated on
-    each new page."""
-    pdf.set_font("DejaVu", "B", 12)
+    each new page. Columns are as wide as their headings (wrapped onto two lines where that
+    is narrower, never cut) and, where the page allows, their values."""
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     if not data.rows:
-        pdf.set_font("DejaVu", size=8)
+        pdf.set_font(FONT, size=8)
         pdf.cell(0, 6, t.label("Nothing in this period."), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         return
     shown = [c for c in data.columns if c not in ("event_id", "survey_id", "working_group")]
-    wide = {"organization": 3.0, "title": 3.6, "starts_at": 2.4, "opened_at": 2.4, "axis": 1.8}
-    weights = [wide.get(c, 1.2) for c in shown]
-    widths = [pdf.epw * w / sum(weights) for w in weights]
     headings = [t.label(pages.COLUMN_NAMES.get(c, c)) for c in shown]
+    rows = [dict(zip(data.columns, row, strict=True)) for row in data.rows]
+    cells = [[pages.cell(t, c, row[c], tz, plain=True)[0] for c in shown] for row in rows]
+    figures = [  # columns of numbers, where "—" stands for one that is unknown
+        {type(row[c]) for row in rows} - {type(None)} <= {int, float}
+        and any(row[c] is not None for row in rows)
+        for c in shown
+    ]
+    whole = [  # dates and figures are never cut
+        c in ("starts_at", "opened_at") or figure for c, figure in zip(shown, figures, strict=True)
+    ]
+    for size in SIZES:
+        widths, fits = _column_widths(pdf, shown, headings, cells, whole, size)
+        if fits:
+            break
+    pdf.set_font(FONT, "B", size)
+    heading_lines = []
+    for text, width in zip(headings, widths, strict=True):
+        fitting = [s for s in _heading_splits(text) if _lines_width(pdf, s) <= width + 0.01]
+        lines = min(fitting, key=len) if fitting else [_fit(pdf, text, width)]
+        heading_lines.append(lines)
+    line = HEADING_LINE * size / 7
+    height = line * max(len(lines) for lines in heading_lines) + 1.2
+    row_height = 4.5 * size / 7
 
     def heading() -> None:
-        pdf.set_font("DejaVu", "B", 7)
+        if pdf.get_y() + height + row_height > pdf.page_break_trigger:
+            pdf.add_page(same=True)
+        pdf.set_font(FONT, "B", size)
         pdf.set_fill_color(230, 236, 245)
-        for text, width in zip(headings, widths, strict=True):
-            pdf.cell(width, 5, _fit(pdf, text, width), border=1, fill=True)
-        pdf.ln()
-        pdf.set_font("DejaVu", size=7)
+        x, y = pdf.l_margin, pdf.get_y()
+        for lines, width in zip(heading_lines, widths, strict=True):
+            pdf.rect(x, y, width, height, style="DF")
+            for n, text in enumerate(lines):
+                pdf.set_xy(x, y + 0.6 + n * line)
+                pdf.cell(width, line, text)
+            x += width
+        pdf.set_xy(pdf.l_margin, y + height)
+        pdf.set_font(FONT, size=size)
 
     heading()
-    for row in data.rows:
-        if pdf.get_y() > pdf.page_break_trigger - 5:
-            pdf.add_page()
+    for texts in cells:
+        if pdf.get_y() > pdf.page_break_trigger - row_height:
+            pdf.add_page(same=True)
             heading()
-        values = dict(zip(data.columns, row, strict=True))
-        for column, width in zip(shown, widths, strict=True):
-            text = pages.cell(t, column, values[column], tz, plain=True)[0]
-            number = isinstance(values[column], int | float)
-            pdf.cell(width, 4.5, _fit(pdf, text, width), border=1, align="R" if number else "L")
+        for text, width, figure in zip(texts, widths, figures, strict=True):
+            align = "R" if figure else "L"
+            pdf.cell(width, row_height, _fit(pdf, text, width), border=1, align=align)
         pdf.ln()
     pdf.ln(4)
 
@@ -144,9 +236,9 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
     period = main.current.period
     pdf = _Report(t.label("CLIA · impact report · {period}", period=period_name(t, period)))
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 18)
+    pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, t.label("CLIA impact report"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=12)
+    pdf.set_font(FONT, size=12)
     pdf.cell(
         0,
         7,
@@ -154,7 +246,7 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font("DejaVu", size=9)
+    pdf.set_font(FONT, size=9)
     pdf.multi_cell(
         0,
         5,
@@ -170,7 +262,7 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
     _indicator_table(pdf, t, main)
 
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 8, t.label("The last 12 months"), new_x="LMARGIN", new_y="NEXT")
     width, height = 92, 92 * 3.4 / 6.4
     for n, kind in enumerate(CHARTS):
@@ -182,13 +274,13 @@ def render(t: Translator, data: ReportData, tz: ZoneInfo) -> bytes:
 
     for other in data.others:
         pdf.add_page()
-        pdf.set_font("DejaVu", "B", 14)
+        pdf.set_font(FONT, "B", 14)
         pdf.cell(
             0, 9, scope_name(t, other.current.scope, plain=True), new_x="LMARGIN", new_y="NEXT"
         )
         _indicator_table(pdf, t, other)
 
-    pdf.add_page()
+    pdf.add_page(orientation="L")  # the tables have up to 11 columns: the page's long side
     _data_table(pdf, t, t.label("Participation by organization"), data.organizations, tz)
     _data_table(pdf, t, t.label("Events and meetings"), data.events, tz)
     _data_table(pdf, t, t.label("Surveys"), data.surveys, tz)

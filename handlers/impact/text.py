@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator
@@ -22,11 +22,23 @@ HELIX_NAMES = {
     "other": N_("Other"),
 }
 
+# The impact charts' titles (charts.py draws them; the dashboard names its pictures with them).
+CHART_TITLES = {
+    "participants": N_("Unique participants (checked in)"),
+    "activities": N_("Events and meetings held"),
+    "conversion": N_("Attendance conversion (%)"),
+    "response": N_("Survey response rate (%)"),
+    "composition": N_("Members by sector"),
+}
+
 
 def period_name(t: Translator, period: Period) -> str:
-    """ "octubre 2026", "T4 2026" / "Q4 2026", "2026"."""
+    """A month as the reader's language names it, by the locale's own pattern (CLDR's yMMMM
+    skeleton), capitalised: "Octubre de 2026", "October 2026", "2026年10月", "Oktober 2026";
+    a quarter "T4 2026" / "Q4 2026" / "2026年第4四半期"; a year "2026"."""
     if period.kind == "month":
-        text = format_date(date(period.year, period.number, 1), "LLLL y", locale=t.language)
+        first = date(period.year, period.number, 1)
+        text = format_skeleton("yMMMM", first, locale=t.locale)
         return text[:1].upper() + text[1:]
     if period.kind == "quarter":
         return t.label("Q{number} {year}", number=period.number, year=period.year)

@@ -24,7 +24,13 @@ from bot.services import Services
 from bot.web import BotRequestHandler
 from handlers.impact import pages
 from handlers.impact.scopes import current_scopes, scopes_for
-from handlers.impact.text import composition_text, lines, period_name, scope_name
+from handlers.impact.text import (
+    CHART_TITLES,
+    composition_text,
+    lines,
+    period_name,
+    scope_name,
+)
 from storage.repositories.impact.access import SESSION_LIFETIME, DashboardAccess
 from storage.repositories.impact.figures import ImpactRepository, Indicators, Table, indicator_names
 from storage.repositories.impact.periods import Period
@@ -179,11 +185,18 @@ class Dashboard(BotRequestHandler):
         self.redirect("/dashboard")
 
     async def _logout(self) -> None:
+        """End the session; the goodbye is in the person's language, as the pages were."""
+        services = self.services
         token = self.get_cookie(COOKIE)
+        language = None
         if token:
-            await DashboardAccess(self.services.db).end_session(token)
+            access = DashboardAccess(services.db)
+            grant = await access.session(token, services.clock())
+            member = await services.repos.members.by_id(grant.member_id) if grant else None
+            language = member.language if member else None
+            await access.end_session(token)
         self.clear_cookie(COOKIE, path="/dashboard")
-        t = self._translator(None)
+        t = self._translator(language)
         self.finish(
             pages.message_page(t, t.label("Impact dashboard"), t.label("You have signed out."))
         )
@@ -229,7 +242,7 @@ class Dashboard(BotRequestHandler):
         scope, period, latest = self._choice(viewer)
         t = viewer.t
         impact = await repo.impact(period, scope)
-        svgs = [(kind, chart(kind, t, impact, "svg")) for kind in CHARTS]
+        svgs = [(t.label(CHART_TITLES[kind]), chart(kind, t, impact, "svg")) for kind in CHARTS]
         body = pages.overview(t, scope, period, lines(t, impact), svgs, composition_text(t, impact))
         title = f"{scope_name(t, scope)} · {period_name(t, period)}"
         self._page(viewer, title, body, "", scope, period, latest)

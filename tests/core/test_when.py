@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import WhenProblem, parse_local, shifted_like, show, show_compact, show_short
+from bot.when import (
+    WhenProblem,
+    parse_local,
+    shifted_like,
+    show,
+    show_compact,
+    show_in_table,
+    show_short,
+)
 
 TZ = ZoneInfo("America/Mexico_City")  # UTC-6 all year since 2022
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # 10:00 local
@@ -72,26 +80,46 @@ def test_display_is_local_and_localized() -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "full", "short", "compact"),
+    ("language", "full", "short", "table", "compact"),
     [
         (
             "es",
             "sábado, 5 de diciembre de 2026, 08:30",
             "sáb, 5 de dic de 2026, 08:30",
+            "5 dic 2026, 08:30",
             "5 dic, 08:30",
         ),
-        ("en", "Saturday, December 5, 2026, 08:30", "Sat, Dec 5, 2026, 08:30", "Dec 5, 08:30"),
-        ("ja", "2026年12月5日土曜日 8:30", "2026年12月5日(土) 8:30", "12月5日 8:30"),
-        ("de", "Samstag, 5. Dezember 2026, 08:30", "Sa., 5. Dez. 2026, 08:30", "5. Dez., 08:30"),
+        (
+            "en",
+            "Saturday, December 5, 2026, 08:30",
+            "Sat, Dec 5, 2026, 08:30",
+            "Dec 5, 2026, 08:30",
+            "Dec 5, 08:30",
+        ),
+        (
+            "ja",
+            "2026年12月5日土曜日 8:30",
+            "2026年12月5日(土) 8:30",
+            "2026年12月5日 8:30",
+            "12月5日 8:30",
+        ),
+        (
+            "de",
+            "Samstag, 5. Dezember 2026, 08:30",
+            "Sa., 5. Dez. 2026, 08:30",
+            "5. Dez. 2026, 08:30",
+            "5. Dez., 08:30",
+        ),
     ],
 )
 def test_each_language_writes_dates_its_own_way(
-    language: str, full: str, short: str, compact: str
+    language: str, full: str, short: str, table: str, compact: str
 ) -> None:
     """The locale's own date, time and the pattern joining them (CLDR, through Babel)."""
     moment = datetime(2026, 12, 5, 14, 30, tzinfo=UTC)  # 08:30 in Aguascalientes
     assert show(moment, tz=TZ, language=language) == full
     assert show_short(moment, tz=TZ, language=language) == short
+    assert show_in_table(moment, tz=TZ, language=language) == table
     assert show_compact(moment, tz=TZ, language=language) == compact
 
 

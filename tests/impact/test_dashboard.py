@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 import httpx
 
 from bot import web
+from bot.i18n import Translator
+from handlers.impact.text import CHART_TITLES
 from tests.harness import Harness
 from tests.impact import dataset
 from tests.sandbox_driver import free_port
@@ -56,11 +58,11 @@ async def test_an_admin_opens_every_page_and_downloads_csv(harness: Harness) -> 
         assert page.status_code == 200
         assert "default-src 'none'" in page.headers["content-security-policy"]
         html = page.text
-        assert "Todo el clúster · Octubre 2026" in html
+        assert "Todo el clúster · Octubre de 2026" in html
         assert 'data-key="members"' in html and html.count('<img class="chart"') == 5
         assert "Organizaciones participantes" in html and "75 %" in html
         talent = await client.get("/dashboard", params={"scope": "talent", "period": "2026-10"})
-        assert "🎓 Talento · Octubre 2026" in talent.text
+        assert "🎓 Talento · Octubre de 2026" in talent.text
 
         events = await client.get("/dashboard/events", params={"period": "2026-10"})
         assert "Feria sin asistentes" in events.text and "/dashboard/events/" in events.text
@@ -116,7 +118,7 @@ async def test_a_coordinator_of_talent_gets_talent_only_and_loses_it_when_demote
     async with served(harness) as client:
         assert (await client.get("/dashboard" + link)).status_code == 302
         page = await client.get("/dashboard")
-        assert "🎓 Talento · Octubre 2026" in page.text
+        assert "🎓 Talento · Octubre de 2026" in page.text
         assert "Todo el clúster" not in page.text and "Innovación" not in page.text
         for path, params in (
             ("/dashboard", {"scope": "cluster"}),
@@ -149,3 +151,60 @@ async def _member_id(harness: Harness, telegram_id: int) -> int:
             "SELECT id FROM members WHERE telegram_user_id = ?", (telegram_id,)
         )
     )
+
+
+async def test_dates_are_written_in_the_readers_language(harness: Harness) -> None:
+    """Events' and surveys' dates by Babel in each language, never a fixed DD/MM/YYYY."""
+    await _setup(harness)
+    link = await _link(harness, 900)
+    async with served(harness) as client:
+        assert (await client.get("/dashboard" + link)).status_code == 302
+        for language, date in (
+            ("es", "10 oct 2026, 12:00"),
+            ("en", "Oct 10, 2026, 12:00"),
+            ("ja", "2026年10月10日 12:00"),
+            ("de", "10. Okt. 2026, 12:00"),
+        ):
+            params = {"period": "2026-10", "lang": language}
+            events = await client.get("/dashboard/events", params=params)
+            assert date in events.text and "10/10/2026" not in events.text, language
+
+
+async def test_the_dashboard_speaks_each_language_the_bot_speaks(harness: Harness) -> None:
+    """A Japanese admin reads it in Japanese (her stored language), dates included; the switch
+    offers the four languages, each named in itself, and keeps the page, scope and period."""
+    ids = await _setup(harness)
+    await harness.db.execute(
+        "UPDATE members SET language = 'ja' WHERE id = ?", (ids.members["laura"],)
+    )
+    link = await _link(harness, 900)
+    async with served(harness) as client:
+        assert (await client.get("/dashboard" + link)).status_code == 302
+        page = await client.get("/dashboard")
+        assert '<html lang="ja">' in page.text and "クラスター全体 · 2026年10月" in page.text
+        title = Translator("ja").label(CHART_TITLES["participants"])
+        assert f'<img class="chart" alt="{title}"' in page.text  # the pictures' names too
+        switch = re.search(r'<nav class="langs"[^>]*>(.*?)</nav>', page.text)
+        assert switch is not None
+        names = re.findall(r'hreflang="(\w+)"[^>]*>([^<]+)</a>', switch.group(1))
+        assert names == [("es", "Español"), ("en", "English"), ("ja", "日本語"), ("de", "Deutsch")]
+        assert 'class="on" aria-current="true" lang="ja"' in switch.group(1)
+        events = await client.get("/dashboard/events", params={"period": "2026-10"})
+        assert "2026年10月10日 12:00" in events.text and "10/10/2026" not in events.text
+        assert 'href="?scope=cluster&amp;period=2026-10&amp;lang=de"' in events.text
+
+        german = await client.get("/dashboard/events", params={"period": "2026-10", "lang": "de"})
+        assert "Veranstaltungen und Treffen · 🌐 Gesamter Cluster · Oktober 2026" in german.text
+        assert "10. Okt. 2026, 12:00" in german.text
+        assert 'class="on" aria-current="true" lang="de"' in german.text
+        spanish = await client.get("/dashboard/events", params={"period": "2026-10", "lang": "es"})
+        assert "10 oct 2026, 12:00" in spanish.text and "Octubre de 2026" in spanish.text
+        english = await client.get("/dashboard/events", params={"period": "2026-10", "lang": "en"})
+        assert "Oct 10, 2026, 12:00" in english.text
+        assert "Whole cluster" in (await client.get("/dashboard")).text  # the choice is kept
+        goodbye = await client.get("/dashboard/logout")
+        assert "You have signed out." in goodbye.text  # in the language chosen on the dashboard
+    async with served(harness) as client:  # a browser that never chose one
+        assert (await client.get("/dashboard" + await _link(harness, 900))).status_code == 302
+        goodbye = await client.get("/dashboard/logout")
+        assert "ログアウトしました" in goodbye.text, goodbye.text  # her stored language

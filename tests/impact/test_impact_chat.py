@@ -27,8 +27,8 @@ async def test_an_admin_reads_the_month_switches_axis_and_period(harness: Harnes
     photo = harness.api.of("sendPhoto")[-1]
     assert photo.files["photo"][1].startswith(b"\x89PNG")
     text = replies.last.text
-    assert "Impacto · 🌐 Todo el clúster · Octubre 2026" in text
-    assert "Comparado con Septiembre 2026." in text
+    assert "Impacto · 🌐 Todo el clúster · Octubre de 2026" in text
+    assert "Comparado con Septiembre de 2026." in text
     assert "Miembros activos: 5 =" in text
     assert "altas 1 · bajas 1 · inalcanzables 1" in text
     assert "Organizaciones participantes: 75 % ▲ 25 pts" in text  # September: 2 of 4
@@ -47,7 +47,7 @@ async def test_an_admin_reads_the_month_switches_axis_and_period(harness: Harnes
     ]
 
     edited = await laura.tap("🎓 Talento")
-    assert "Impacto · 🎓 Talento · Octubre 2026" in edited.last.text
+    assert "Impacto · 🎓 Talento · Octubre de 2026" in edited.last.text
     assert "Miembros activos: 4" in edited.last.text
     assert "Tasa de respuesta a encuestas: 33 %" in edited.last.text
     assert "Satisfacción (NPS): —" in edited.last.text
@@ -64,7 +64,7 @@ async def test_a_coordinator_of_talent_sees_talent_only(harness: Harness) -> Non
     await _start(harness, datetime(2026, 10, 28, 18, 0, tzinfo=UTC))
     carlos = harness.person(901, "Carlos")
     replies = await carlos.send("/impact")
-    assert "Impacto · 🎓 Talento · Octubre 2026" in replies.last.text
+    assert "Impacto · 🎓 Talento · Octubre de 2026" in replies.last.text
     labels = replies.last.button_labels
     assert "✓ 🎓 Talento" in labels
     assert not [b for b in labels if "clúster" in b or "Innovación" in b]
@@ -95,7 +95,7 @@ async def test_the_monthly_report_goes_once_to_each_staff_member(harness: Harnes
     assert by_chat[900].files["document"][1].startswith(b"%PDF")
     admin_caption = by_chat[900].params["caption"].splitlines()
     assert admin_caption == [
-        "📊 Reporte de impacto de CLIA · Octubre 2026 · 🌐 Todo el clúster",
+        "📊 Reporte de impacto de CLIA · Octubre de 2026 · 🌐 Todo el clúster",
         "5 miembros activos (=) · participación 60 % · 3 actividades · respuesta a encuestas 43 %",
     ]
     coordinator_caption = by_chat[901].params["caption"]

@@ -34,5 +34,11 @@ def test_the_report_of_a_month_is_written_as_a_pdf(
     talent = tmp_path / "talent.pdf"
     assert main(["report", "--month", "2026-Q4", "--axis", "talent", "--out", str(talent)]) == 0
     assert talent.read_bytes().startswith(b"%PDF")
+    for language in ("en", "ja", "de"):  # every language the bot speaks
+        other = tmp_path / f"{language}.pdf"
+        assert (
+            main(["report", "--month", "2026-10", "--language", language, "--out", str(other)]) == 0
+        )
+        assert other.read_bytes().startswith(b"%PDF")
     assert main(["report", "--month", "octubre", "--out", str(out)]) == 2
     assert "2026-10, 2026-Q4 or 2026" in capsys.readouterr().err
