@@ -19,7 +19,6 @@ height follows the content.
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache

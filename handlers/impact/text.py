@@ -61,7 +61,7 @@ def number(t: Translator, value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-    return format_decimal(value, format=pattern, locale=t.language)
+    return format_decimal(value, format=pattern, locale=t.locale)  # es_MX: 1,234.5
 
 
 def percent(t: Translator, value: float | None) -> str:
