@@ -14,14 +14,15 @@ import asyncio
 import contextvars
 import logging
 import unicodedata
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
 from storage import migrations
+from storage.changes import Changes, Forgetful
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class Database:
         self._savepoints = 0
         self.commits = 0  # how many COMMITs ran; the benchmarks read it
         self.wal_needs_scrub = False  # an anonymous draft was deleted since the last scrub
+        self.changes = Changes()  # rows written, for the caches (storage/changes.py)
 
     async def open(self) -> None:
         """Open both connections and apply the pragmas."""
@@ -93,6 +95,8 @@ class Database:
         self._writer = await self._connect()
         self._reader = await self._connect()
         await self._reader.execute("PRAGMA query_only=ON")
+        self.changes.reset()
+        await self.changes.install(self._writer)
 
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -133,7 +137,16 @@ class Database:
     async def migrate(self, target: int | None = None) -> list[int]:
         """Apply pending migrations (see `storage.migrations`); return the versions applied."""
         async with self._lock:
-            return await migrations.migrate(self.writer, target)
+            try:
+                return await migrations.migrate(self.writer, target)
+            finally:
+                self.changes.reset()
+                await self.changes.install(self.writer)
+
+    def watch(self, table: str, column: str, cache: Forgetful) -> None:
+        """Make `cache` forget `column`'s value of every row of `table` written, as soon as
+        the write's transaction has ended (storage/changes.py); repositories call it once."""
+        self.changes.watch(table, column, cache)
 
     @property
     def writer(self) -> aiosqlite.Connection:
@@ -156,24 +169,37 @@ class Database:
             async with self._savepoint():
                 yield self.writer
             return
+        async with self._in_batch() as batch:
+            async with self._savepoint():
+                yield self.writer
+            batch.size += 1
+        await asyncio.shield(batch.committed)
+
+    @property
+    def inside_transaction(self) -> bool:
+        """Whether the current task holds the writer (its reads see what it wrote)."""
+        return _inside.get() is self
+
+    @asynccontextmanager
+    async def _in_batch(self) -> AsyncIterator[_Batch]:
+        """Hold the writer inside the shared transaction, which the first of a batch begins;
+        its COMMIT runs once the writers already waiting have had their turn."""
         async with self._lock:
             token = _inside.set(self)
             try:
                 if self._batch is None:
+                    if self.changes.pending:
+                        await self.changes.install(self.writer)
                     await self.writer.execute("BEGIN IMMEDIATE")
                     self._batch = _Batch()
-                batch = self._batch
                 try:
-                    async with self._savepoint():
-                        yield self.writer
-                    batch.size += 1
+                    yield self._batch
                 finally:
                     # Even a failed block leaves BEGIN open: the commit task ends it.
                     if self._commit_task is None:
                         self._commit_task = asyncio.create_task(self._commit())
             finally:
                 _inside.reset(token)
-        await asyncio.shield(batch.committed)
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
@@ -204,15 +230,26 @@ class Database:
                 log.exception("commit failed; %d transactions rolled back", batch.size)
                 if self.writer.in_transaction:
                     await self.writer.execute("ROLLBACK")
+                self.changes.deliver()
                 batch.committed.set_exception(exc)
             else:
+                self.changes.deliver()  # before anyone resumes: caches never lag a commit
                 batch.committed.set_result(None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write statement in its own (group-committed) transaction; returns lastrowid."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
+        """One write statement in its own (group-committed) transaction; returns lastrowid.
+
+        One statement needs no SAVEPOINT: SQLite undoes a failed statement by itself, and
+        the rest of the shared transaction stands.
+        """
+        if _inside.get() is self:
+            cursor = await self.writer.execute(sql, params)
             return cursor.lastrowid or 0
+        async with self._in_batch() as batch:
+            cursor = await self.writer.execute(sql, params)
+            batch.size += 1
+        await asyncio.shield(batch.committed)
+        return cursor.lastrowid or 0
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Many rows of one statement in one transaction."""
@@ -241,6 +278,14 @@ class Database:
         async with self._lock:
             await self.writer.execute("PRAGMA optimize")
             await self.writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with each SQL statement either connection runs (None: stop).
+
+        It runs on the connections' threads; the benchmarks and a test count statements."""
+        for conn in (self._writer, self._reader):
+            if conn is not None:
+                await conn.set_trace_callback(cast(Callable[..., Any], callback))
 
     async def backup(self, target: Path | str) -> None:
         """A consistent copy through SQLite's online backup API, safe while the bot runs."""

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from storage import audit_trail
+from storage.cache import RowCache
 from storage.database import Database, like_pattern
 from storage.models import Member, MemberStatus, Sector, to_db_time
 
@@ -42,10 +43,20 @@ class MemberFilter(BaseModel):
 class MemberRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Every update reads its caller: kept until a write to that member's row ends.
+        self._callers: RowCache[int, Member | None] = RowCache()
+        db.watch("members", "telegram_user_id", self._callers)
 
     # --- reading ---------------------------------------------------------------
 
     async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
+        """The person with this Telegram id, None for someone unknown. Outside a transaction
+        it comes from a cache that every write to their row empties (storage/cache.py)."""
+        if self.db.inside_transaction:  # read what this transaction wrote
+            return await self._read_by_telegram_id(telegram_user_id)
+        return await self._callers.get(telegram_user_id, self._read_by_telegram_id)
+
+    async def _read_by_telegram_id(self, telegram_user_id: int) -> Member | None:
         row = await self.db.fetchone(
             f"SELECT {_COLUMNS} FROM members WHERE telegram_user_id = ?", (telegram_user_id,)
         )
