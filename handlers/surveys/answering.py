@@ -22,7 +22,7 @@ from bot.auth import active_member
 from bot.context import Ctx
 from bot.validation import whole_number
 from handlers.core import common
-from handlers.surveys.invitations import closed_or_done
+from handlers.surveys.invitations import admitted
 from handlers.surveys.questions import (
     NPS,
     SCALE,
@@ -90,12 +90,13 @@ async def _retire_shown(update: Update, context: Ctx, survey: Survey) -> None:
 
 async def begin(update: Update, context: Ctx, survey: Survey) -> None:
     """Start or continue: the question the member is at."""
-    if await closed_or_done(update, context, survey):
+    participation = await admitted(update, context, survey)
+    if participation is None:
         return
     member = context.member
     assert member is not None
     repos = context.services.repos
-    progress = await repos.surveys.progress(survey, member.id)
+    progress = participation.progress
     if progress is None:
         progress = await repos.surveys.start(survey, member.id, context.now())
         first = next_position(survey, {}, 0)
@@ -128,12 +129,10 @@ async def tapped(update: Update, context: Ctx) -> None:
     if action == "start":
         await begin(update, context, survey)
         return
-    if await closed_or_done(update, context, survey):
+    participation = await admitted(update, context, survey)
+    if participation is None:
         return
-    member = context.member
-    assert member is not None
-    repos = context.services.repos
-    progress = await repos.surveys.progress(survey, member.id)
+    progress = participation.progress
     question = survey.question(int(question_id))
     if progress is None or question is None or question.position != progress.position:
         await query.answer(

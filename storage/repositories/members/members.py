@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
@@ -353,6 +354,13 @@ class MemberRepository:
             " WHERE r.member_id = ? ORDER BY s.id, q.position",
             (member_id,),
         )
+        in_progress = await self.db.fetchall(  # a survey's answers stay in the draft until filed
+            "SELECT s.title AS survey, q.text AS question, j.value AS answers"
+            " FROM survey_drafts d JOIN surveys s ON s.id = d.survey_id"
+            " JOIN json_each(d.answers) j JOIN survey_questions q ON q.id = CAST(j.key AS INTEGER)"
+            " WHERE d.member_id = ? ORDER BY s.id, q.position",
+            (member_id,),
+        )
         participation = await self.db.fetchall(
             "SELECT s.title AS survey, p.invited_at, p.started_at, p.completed_on"
             " FROM survey_participation p JOIN surveys s ON s.id = p.survey_id"
@@ -393,6 +401,9 @@ class MemberRepository:
             "event_answers": [dict(r) for r in rsvps],
             "attendance": [dict(r) for r in attendance],
             "survey_answers": [dict(r) for r in answers],
+            "survey_answers_in_progress": [
+                {**dict(r), "answers": json.loads(r["answers"])} for r in in_progress
+            ],
             "survey_participation": [dict(r) for r in participation],
             "organizations_you_added": [dict(r) for r in added],
             "coordinator_of_axes": [r[0] for r in scope],
