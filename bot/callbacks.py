@@ -41,6 +41,23 @@ def well_formed(data: object) -> bool:
     )
 
 
+_PREFIXES: dict[str, str] = {}  # the source of each pattern() → its prefix
+
+
 def pattern(prefix: str, *parts: str) -> re.Pattern[str]:
     """A handler pattern: `pattern("lang", "(es|en)")` matches exactly `lang:es` / `lang:en`."""
-    return re.compile("^" + ":".join((re.escape(prefix), *parts)) + "$")
+    compiled = re.compile("^" + ":".join((re.escape(prefix), *parts)) + "$")
+    _PREFIXES[compiled.pattern] = prefix
+    return compiled
+
+
+def prefix_of(handler_pattern: object) -> str | None:
+    """The prefix every data matched by a `pattern(...)` starts with; None for other patterns."""
+    if isinstance(handler_pattern, re.Pattern):
+        return _PREFIXES.get(handler_pattern.pattern)
+    return None
+
+
+def prefix(data: str) -> str:
+    """The first part of button data: `sv` of `sv:12:34:o2`."""
+    return data.partition(":")[0]

@@ -32,7 +32,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import incidents, jobs, web
+from bot import buttons, incidents, jobs, web
 from bot.i18n import N_
 from bot.persistence import flush_after_update
 from bot.services import Services
@@ -123,6 +123,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(survey_answers.typed_answers(), group=0)  # typed survey answers
     application.add_handlers(common.fallbacks(), group=0)  # keep last
+    # Taps go straight to the handlers of their button's prefix (same order, same outcome).
+    buttons.index_buttons(application, group=0)
 
     application.add_handler(TypeHandler(Update, flush_after_update), group=100)
 
