@@ -13,15 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
-from storage import migrations
+from storage import migrations, trips
 from storage.changes import Changes, Forgetful
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ _PRAGMAS = (
 )
 
 Row = aiosqlite.Row
+T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 
 # The database whose writer the current task is inside, to let transactions nest.
@@ -83,6 +85,9 @@ class Database:
         self._lock = asyncio.Lock()
         self._batch: _Batch | None = None
         self._commit_task: asyncio.Task[None] | None = None
+        self._writes: list[trips.Write] = []  # waiting for the next trip (see execute, write)
+        self._write_task: asyncio.Task[None] | None = None
+        self._reads = trips.Reads()  # reads outside transactions travel together
         self._savepoints = 0
         self.commits = 0  # how many COMMITs ran; the benchmarks read it
         self.wal_needs_scrub = False  # an anonymous draft was deleted since the last scrub
@@ -95,6 +100,7 @@ class Database:
         self._writer = await self._connect()
         self._reader = await self._connect()
         await self._reader.execute("PRAGMA query_only=ON")
+        self._reads.conn = self._reader
         self.changes.reset()
         await self.changes.install(self._writer)
 
@@ -108,12 +114,14 @@ class Database:
 
     async def close(self) -> None:
         """Wait for the last commit, then close both connections."""
+        if self._write_task is not None:
+            await asyncio.gather(self._write_task, return_exceptions=True)
         if self._commit_task is not None:
             await asyncio.gather(self._commit_task, return_exceptions=True)
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
-        self._reader = self._writer = None
+        self._reader = self._writer = self._reads.conn = None
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -237,19 +245,65 @@ class Database:
                 batch.committed.set_result(None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write statement in its own (group-committed) transaction; returns lastrowid.
+        """One write statement, committed with its batch before this returns; its lastrowid.
 
-        One statement needs no SAVEPOINT: SQLite undoes a failed statement by itself, and
-        the rest of the shared transaction stands.
+        No SAVEPOINT is needed: SQLite undoes a failed statement by itself, and the other
+        writes of the batch stand.
         """
         if _inside.get() is self:
             cursor = await self.writer.execute(sql, params)
             return cursor.lastrowid or 0
-        async with self._in_batch() as batch:
-            cursor = await self.writer.execute(sql, params)
-            batch.size += 1
+        result: int = await self._queue(trips.Write(trips.statement(sql, params), isolated=False))
+        return result
+
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` atomically on the writer's own thread; return its result once committed.
+
+        For the writes of a hot path: `work` is plain sqlite3 code, run in one trip with the
+        other writes waiting (storage/trips.py), in a SAVEPOINT of its own inside the shared
+        transaction. Like a `transaction()` block it makes no network calls.
+        """
+        if _inside.get() is self:
+            async with self._savepoint():
+                return await trips.on_thread(self.writer, work)
+        result: T = await self._queue(trips.Write(work, isolated=True))
+        return result
+
+    async def _queue(self, write: trips.Write) -> Any:
+        self._writes.append(write)
+        if self._write_task is None:
+            self._write_task = asyncio.create_task(self._run_writes())
+        result, batch = await asyncio.shield(write.done)
         await asyncio.shield(batch.committed)
-        return cursor.lastrowid or 0
+        return result
+
+    async def _run_writes(self) -> None:
+        """Run the writes waiting, in the current batch, in one trip to the writer's thread."""
+        async with self._lock:
+            writes, self._writes, self._write_task = self._writes, [], None
+            begin = self._batch is None
+            if begin and self.changes.pending:
+                await self.changes.install(self.writer)
+            try:
+                results = await trips.on_thread(
+                    self.writer, lambda conn: trips.run_writes(conn, begin, writes)
+                )
+            except Exception as exc:  # BEGIN failed, or the connection is gone: nothing ran
+                for write in writes:
+                    write.done.set_exception(exc)
+                return
+            if begin:
+                self._batch = _Batch()
+            batch = self._batch
+            assert batch is not None
+            for write, result in zip(writes, results, strict=True):
+                if isinstance(result, Exception):
+                    write.done.set_exception(result)
+                else:
+                    batch.size += 1
+                    write.done.set_result((result, batch))
+            if self._commit_task is None:
+                self._commit_task = asyncio.create_task(self._commit())
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Many rows of one statement in one transaction."""
@@ -314,9 +368,12 @@ class Database:
 
         A statement left open between awaits (execute, then fetch, then close)
         keeps the reader's snapshot: with many people at once there is always
-        one open, and reads would never see newer commits.
+        one open, and reads would never see newer commits. Outside a transaction,
+        reads waiting at the same time share one trip (storage/trips.py).
         """
-        return list(await self._read_conn.execute_fetchall(sql, params))
+        if _inside.get() is self:
+            return list(await self.writer.execute_fetchall(sql, params))
+        return await self._reads.fetchall(sql, params)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)

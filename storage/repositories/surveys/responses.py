@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from storage.models import to_db_time
 from storage.repositories.surveys.surveys import QuestionRow, Survey, Surveys
@@ -83,29 +83,37 @@ class Responses(Surveys):
 
     async def start(self, survey: Survey, member_id: int, now: datetime) -> Progress:
         """Begin (or find) the member's response: position 1, nothing answered."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
+
+        def begin(conn: sqlite3.Connection) -> Progress:
+            stamp = to_db_time(now)
+            conn.execute(
                 "INSERT INTO survey_drafts (survey_id, member_id, answers, position)"
                 " VALUES (?, ?, '{}', 1) ON CONFLICT DO NOTHING",
                 (survey.id, member_id),
             )
-            await conn.execute(
+            conn.execute(
                 # Someone who joined the audience after the launch counts as invited when they
                 # start, so that the response rate (complete ÷ invited) stays a rate.
                 "INSERT INTO survey_participation (survey_id, member_id, invited_at, started_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (survey_id, member_id) DO UPDATE SET"
                 " started_at = coalesce(started_at, excluded.started_at)",
-                (survey.id, member_id, to_db_time(now), to_db_time(now)),
+                (survey.id, member_id, stamp, stamp),
             )
             if not survey.anonymous:
-                await conn.execute(
+                conn.execute(
                     "INSERT INTO survey_responses (survey_id, member_id, complete)"
                     " VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
                     (survey.id, member_id),
                 )
-        progress = await self.progress(survey, member_id)
-        assert progress is not None
-        return progress
+            row = conn.execute(
+                "SELECT position, answers FROM survey_drafts WHERE survey_id = ? AND member_id = ?",
+                (survey.id, member_id),
+            ).fetchone()
+            progress = _progress(row[0], row[1])
+            assert progress is not None
+            return progress
+
+        return await self.db.write(begin)
 
     async def save_answer(
         self,
@@ -145,72 +153,31 @@ class Responses(Surveys):
         unlinked in an anonymous survey) and the draft goes. Answers to `hidden` questions (no
         longer shown by the final answers) are dropped. False if it was already complete."""
         today = now.date().isoformat()
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+
+        def file(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
                 "UPDATE survey_participation SET completed_on = ?"
                 " WHERE survey_id = ? AND member_id = ? AND completed_on IS NULL",
                 (today, survey.id, member_id),
             )
             if not cursor.rowcount:
                 return False
-            row = await self.db.fetchone(
-                "SELECT answers FROM survey_drafts WHERE survey_id = ? AND member_id = ?",
+            row = conn.execute(
+                "DELETE FROM survey_drafts WHERE survey_id = ? AND member_id = ? RETURNING answers",
                 (survey.id, member_id),
-            )
+            ).fetchone()
             answers = json.loads(row[0]) if row else {}
             kept = {k: v for k, v in answers.items() if int(k) not in hidden}
             if survey.anonymous:
-                await self._store_unlinked(conn, survey, kept, complete=True)
+                _store_unlinked(conn, survey, kept, complete=True)
             else:
-                await self._store_named(conn, survey, member_id, kept, complete_on=today)
-            await conn.execute(
-                "DELETE FROM survey_drafts WHERE survey_id = ? AND member_id = ?",
-                (survey.id, member_id),
-            )
-        if survey.anonymous:  # the log still holds the draft's old pages: scrubbed shortly
+                _store_named(conn, survey, member_id, kept, complete_on=today)
+            return True
+
+        filed = await self.db.write(file)
+        if filed and survey.anonymous:  # the log still holds the draft's old pages: scrubbed
             self.db.wal_needs_scrub = True
-        return True
-
-    async def _store_named(
-        self,
-        conn: Any,
-        survey: Survey,
-        member_id: int,
-        answers: dict[str, list[str]],
-        *,
-        complete_on: str | None,
-    ) -> None:
-        """The member's response (complete on that date, or incomplete) with these answers."""
-        rows = list(
-            await conn.execute_fetchall(
-                "INSERT INTO survey_responses (survey_id, member_id, complete, submitted_on)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (survey_id, member_id) DO UPDATE SET"
-                " complete = excluded.complete, submitted_on = excluded.submitted_on"
-                " RETURNING id",
-                (survey.id, member_id, int(complete_on is not None), complete_on),
-            )
-        )
-        response_id = int(rows[0][0])
-        await conn.executemany(
-            "INSERT INTO survey_answers (response_id, question_id, option_id, value_number,"
-            " value_text) VALUES (?, ?, ?, ?, ?)",
-            [(response_id, *row) for row in _answer_rows(survey, answers)],
-        )
-
-    async def _store_unlinked(
-        self, conn: Any, survey: Survey, answers: dict[str, list[str]], *, complete: bool
-    ) -> None:
-        response_id = _random_id()
-        await conn.execute(
-            "INSERT INTO survey_responses (id, survey_id, member_id, complete, submitted_on)"
-            " VALUES (?, ?, NULL, ?, NULL)",
-            (response_id, survey.id, int(complete)),
-        )
-        await conn.executemany(
-            "INSERT INTO survey_answers (rowid, response_id, question_id, option_id,"
-            " value_number, value_text) VALUES (?, ?, ?, ?, ?, ?)",
-            [(_random_id(), response_id, *row) for row in _answer_rows(survey, answers)],
-        )
+        return filed
 
     # --- closing -------------------------------------------------------------------------
 
@@ -219,29 +186,74 @@ class Responses(Surveys):
         survey = await self.get(survey_id)
         if survey is None:
             return False
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+
+        def close(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
                 "UPDATE surveys SET status = 'closed', closed_at = ?"
                 " WHERE id = ? AND status = 'open'",
                 (to_db_time(now), survey_id),
             )
             if not cursor.rowcount:
                 return False
-            drafts = await self.db.fetchall(
-                "SELECT member_id, answers FROM survey_drafts WHERE survey_id = ?", (survey_id,)
-            )
+            drafts = conn.execute(
+                "DELETE FROM survey_drafts WHERE survey_id = ? RETURNING member_id, answers",
+                (survey_id,),
+            ).fetchall()
             for member_id, answers in drafts:
                 stored = json.loads(answers)
                 if not stored:
                     continue
                 if survey.anonymous:
-                    await self._store_unlinked(conn, survey, stored, complete=False)
+                    _store_unlinked(conn, survey, stored, complete=False)
                 else:
-                    await self._store_named(conn, survey, member_id, stored, complete_on=None)
-            await conn.execute("DELETE FROM survey_drafts WHERE survey_id = ?", (survey_id,))
-        if survey.anonymous:  # drafts deleted: the log's old copies are scrubbed shortly
+                    _store_named(conn, survey, member_id, stored, complete_on=None)
+            return True
+
+        closed = await self.db.write(close)
+        if closed and survey.anonymous:  # drafts deleted: the log's old copies are scrubbed
             self.db.wal_needs_scrub = True
-        return True
+        return closed
+
+
+def _store_named(
+    conn: sqlite3.Connection,
+    survey: Survey,
+    member_id: int,
+    answers: dict[str, list[str]],
+    *,
+    complete_on: str | None,
+) -> None:
+    """The member's response (complete on that date, or incomplete) with these answers."""
+    response_id = conn.execute(
+        "INSERT INTO survey_responses (survey_id, member_id, complete, submitted_on)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (survey_id, member_id) DO UPDATE SET"
+        " complete = excluded.complete, submitted_on = excluded.submitted_on"
+        " RETURNING id",
+        (survey.id, member_id, int(complete_on is not None), complete_on),
+    ).fetchone()[0]
+    conn.executemany(
+        "INSERT INTO survey_answers (response_id, question_id, option_id, value_number,"
+        " value_text) VALUES (?, ?, ?, ?, ?)",
+        [(response_id, *row) for row in _answer_rows(survey, answers)],
+    )
+
+
+def _store_unlinked(
+    conn: sqlite3.Connection, survey: Survey, answers: dict[str, list[str]], *, complete: bool
+) -> None:
+    """A response linked to nobody: a random id, no member, no date, answers under random
+    row ids."""
+    response_id = _random_id()
+    conn.execute(
+        "INSERT INTO survey_responses (id, survey_id, member_id, complete, submitted_on)"
+        " VALUES (?, ?, NULL, ?, NULL)",
+        (response_id, survey.id, int(complete)),
+    )
+    conn.executemany(
+        "INSERT INTO survey_answers (rowid, response_id, question_id, option_id,"
+        " value_number, value_text) VALUES (?, ?, ?, ?, ?, ?)",
+        [(_random_id(), response_id, *row) for row in _answer_rows(survey, answers)],
+    )
 
 
 def _answer_rows(
