@@ -68,11 +68,32 @@ def like_pattern(text: str) -> str:
 
 
 class _Batch:
-    """Transactions that share one COMMIT; their callers wait on `committed`."""
+    """Transactions that share one COMMIT; their callers wait on `committed`, or (queued
+    writes) on their own future, resolved with their result once committed."""
 
     def __init__(self) -> None:
         self.committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.committed.add_done_callback(_retrieved)  # a failure is reported to each caller
         self.size = 0
+        self.writes: list[tuple[asyncio.Future[Any], Any]] = []
+
+    def settle(self, error: BaseException | None) -> None:
+        if error is not None:
+            self.committed.set_exception(error)
+        else:
+            self.committed.set_result(None)
+        for done, result in self.writes:
+            if done.done():  # its caller was cancelled
+                continue
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(result)
+
+
+def _retrieved(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 class Database:
@@ -239,10 +260,10 @@ class Database:
                 if self.writer.in_transaction:
                     await self.writer.execute("ROLLBACK")
                 self.changes.deliver()
-                batch.committed.set_exception(exc)
+                batch.settle(exc)
             else:
                 self.changes.deliver()  # before anyone resumes: caches never lag a commit
-                batch.committed.set_result(None)
+                batch.settle(None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One write statement, committed with its batch before this returns; its lastrowid.
@@ -273,9 +294,7 @@ class Database:
         self._writes.append(write)
         if self._write_task is None:
             self._write_task = asyncio.create_task(self._run_writes())
-        result, batch = await asyncio.shield(write.done)
-        await asyncio.shield(batch.committed)
-        return result
+        return await write.done  # resolved by the batch's commit (see _Batch.settle)
 
     async def _run_writes(self) -> None:
         """Run the writes waiting, in the current batch, in one trip to the writer's thread."""
@@ -290,7 +309,8 @@ class Database:
                 )
             except Exception as exc:  # BEGIN failed, or the connection is gone: nothing ran
                 for write in writes:
-                    write.done.set_exception(exc)
+                    if not write.done.done():
+                        write.done.set_exception(exc)
                 return
             if begin:
                 self._batch = _Batch()
@@ -298,10 +318,11 @@ class Database:
             assert batch is not None
             for write, result in zip(writes, results, strict=True):
                 if isinstance(result, Exception):
-                    write.done.set_exception(result)
+                    if not write.done.done():
+                        write.done.set_exception(result)
                 else:
                     batch.size += 1
-                    write.done.set_result((result, batch))
+                    batch.writes.append((write.done, result))
             if self._commit_task is None:
                 self._commit_task = asyncio.create_task(self._commit())
 

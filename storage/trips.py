@@ -38,7 +38,7 @@ async def on_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connecti
 @dataclass
 class Write:
     """A write waiting for the writer: `run(conn)` gives its result (a lastrowid, or what a
-    function returns); `isolated` ones run in a SAVEPOINT."""
+    function returns), set on `done` once committed; `isolated` ones run in a SAVEPOINT."""
 
     run: Work
     isolated: bool
