@@ -29,6 +29,7 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
         self.member: Member | None = None
         self.role: Role = "stranger"
         self._t: Translator | None = None
+        self.form_ran = False  # a form (bot.persistence.Conversation) handled this update
 
     @property
     def services(self) -> Services:

@@ -4,7 +4,11 @@ Conversation states and per-user data survive a restart, so someone halfway
 through a form continues at the step they left. Only conversations and user
 data are stored (bot and chat data are not used). Writes are skipped when
 nothing changed, and `flush_after_update` (registered as the last handler
-group) saves the state right after each update instead of once a minute.
+group) saves the state right after each update instead of once a minute — only
+after updates that could have changed it: a form (`Conversation`, which every
+persistent conversation must be: `check_conversations`) ran, or the person's
+user data differs from what was saved. Most updates (a tap on an answer) change
+neither, and skip python-telegram-bot's whole pass over its data.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.context import Ctx
@@ -67,6 +71,10 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
         await self.repo.set_conversation(name, key, new_state)
         self._states[(name, key)] = new_state
 
+    def unsaved(self, user_id: int, data: UserData | None) -> bool:
+        """Whether this user data differs from what was stored (nothing stored: empty)."""
+        return self._written.get(user_id, "{}") != json.dumps(data or {}, sort_keys=True)
+
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         encoded = json.dumps(data, sort_keys=True)
         if self._written.get(user_id, "{}") == encoded:  # nothing stored means empty data
@@ -106,10 +114,43 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
         """Every write is already committed; nothing is buffered here."""
 
 
+class Conversation(ConversationHandler[Ctx]):
+    """A form: a ConversationHandler that marks the update it handles, so that its new state
+    is saved right after it (`flush_after_update`)."""
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application[Any, Ctx, Any, Any, Any, Any],
+        check_result: Any,
+        context: Ctx,
+    ) -> object | None:
+        context.form_ran = True
+        return await super().handle_update(update, application, check_result, context)
+
+
+def check_conversations(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every persistent conversation is a `Conversation`: a plain ConversationHandler's new
+    state would wait for python-telegram-bot's minute instead of the end of the update."""
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if not isinstance(handler, ConversationHandler) or isinstance(handler, Conversation):
+                continue
+            if handler.persistent:
+                raise TypeError(f"{handler.name}: use bot.persistence.Conversation")
+
+
 async def flush_after_update(update: Update, context: Ctx) -> None:
     """Save conversation states and user data touched by this update, now."""
-    if update.effective_user is not None and context.application.persistence is not None:
-        await context.application.update_persistence()
+    user, application = update.effective_user, context.application
+    persistence = application.persistence
+    if user is None or persistence is None:
+        return
+    if isinstance(persistence, SQLitePersistence) and not (
+        context.form_ran or persistence.unsaved(user.id, application.user_data.get(user.id))
+    ):
+        return  # nothing this update did is for the persistence
+    await application.update_persistence()
 
 
-__all__ = ["SQLitePersistence", "flush_after_update"]
+__all__ = ["Conversation", "SQLitePersistence", "check_conversations", "flush_after_update"]

@@ -34,7 +34,7 @@ from telegram.ext import Application, TypeHandler
 
 from bot import buttons, incidents, jobs, web
 from bot.i18n import N_
-from bot.persistence import flush_after_update
+from bot.persistence import check_conversations, flush_after_update
 from bot.services import Services
 from handlers.broadcasts import form as broadcast_form
 from handlers.broadcasts import listing as broadcasts
@@ -127,6 +127,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     buttons.index_buttons(application, group=0)
 
     application.add_handler(TypeHandler(Update, flush_after_update), group=100)
+    check_conversations(application)  # forms save their state right after each update
 
     # Features' recurring jobs: each derives its work from the database, at start-up and
     # then every minute, so a restart loses nothing.

@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.auth import allowed, may_address
 from bot.context import Ctx
+from bot.persistence import Conversation
 from bot.when import WhenProblem, parse_local, show
 from handlers.broadcasts.audience_picker import (
     ask_audience,
@@ -370,7 +371,7 @@ def conversation() -> ConversationHandler[Ctx]:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per_message=False: the form follows the person
-        return ConversationHandler(
+        return Conversation(
             entry_points=[CommandHandler("broadcast", start, filters=private)],
             states=states,
             fallbacks=[CommandHandler("cancel", cancel)],

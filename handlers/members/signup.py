@@ -30,6 +30,7 @@ from telegram.ext import (
 from bot import callbacks, deeplinks
 from bot.auth import own_member
 from bot.context import Ctx
+from bot.persistence import Conversation
 from handlers.core import common, forms, menu
 from handlers.core.forms import say
 from handlers.members.answers import (
@@ -299,7 +300,7 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
     with warnings.catch_warnings():
         # per_message=False is intended: the form follows the person, not one message.
         warnings.simplefilter("ignore")
-        form = ConversationHandler(
+        form = Conversation(
             entry_points=[
                 CommandHandler("start", begin, filters=private),
                 CallbackQueryHandler(
