@@ -5,7 +5,7 @@ through a form continues at the step they left. Only conversations and user
 data are stored (bot and chat data are not used). Writes are skipped when
 nothing changed, and `flush_after_update` (registered as the last handler
 group) saves the state right after each update instead of once a minute — only
-after updates that could have changed it: a form (`Conversation`, which every
+after updates that could have changed it: a form (bot.conversations.Conversation, which every
 persistent conversation must be: `check_conversations`) ran, or the person's
 user data differs from what was saved. Most updates (a tap on an answer) change
 neither, and skip python-telegram-bot's whole pass over its data.
@@ -21,6 +21,7 @@ from telegram.ext import Application, BasePersistence, ConversationHandler, Pers
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.context import Ctx
+from bot.conversations import Conversation
 from storage.database import Database
 from storage.repositories.core.persistence import PersistenceRepository
 
@@ -114,21 +115,6 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
         """Every write is already committed; nothing is buffered here."""
 
 
-class Conversation(ConversationHandler[Ctx]):
-    """A form: a ConversationHandler that marks the update it handles, so that its new state
-    is saved right after it (`flush_after_update`)."""
-
-    async def handle_update(
-        self,
-        update: Update,
-        application: Application[Any, Ctx, Any, Any, Any, Any],
-        check_result: Any,
-        context: Ctx,
-    ) -> object | None:
-        context.form_ran = True
-        return await super().handle_update(update, application, check_result, context)
-
-
 def check_conversations(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Every persistent conversation is a `Conversation`: a plain ConversationHandler's new
     state would wait for python-telegram-bot's minute instead of the end of the update."""
@@ -137,7 +123,7 @@ def check_conversations(application: Application[Any, Any, Any, Any, Any, Any]) 
             if not isinstance(handler, ConversationHandler) or isinstance(handler, Conversation):
                 continue
             if handler.persistent:
-                raise TypeError(f"{handler.name}: use bot.persistence.Conversation")
+                raise TypeError(f"{handler.name}: use bot.conversations.Conversation")
 
 
 async def flush_after_update(update: Update, context: Ctx) -> None:
@@ -153,4 +139,4 @@ async def flush_after_update(update: Update, context: Ctx) -> None:
     await application.update_persistence()
 
 
-__all__ = ["Conversation", "SQLitePersistence", "check_conversations", "flush_after_update"]
+__all__ = ["SQLitePersistence", "check_conversations", "flush_after_update"]

@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.auth import allowed, may_address
 from bot.context import Ctx
-from bot.persistence import Conversation
+from bot.conversations import Conversation
 from bot.when import WhenProblem, parse_local, show
 from handlers.broadcasts.audience_picker import (
     ask_audience,

@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import Ctx
-from bot.persistence import Conversation
+from bot.conversations import Conversation
 from handlers.core import confirm, forms, menu
 from handlers.events import manage, new_event, new_group
 

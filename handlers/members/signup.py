@@ -30,7 +30,7 @@ from telegram.ext import (
 from bot import callbacks, deeplinks
 from bot.auth import own_member
 from bot.context import Ctx
-from bot.persistence import Conversation
+from bot.conversations import Conversation
 from handlers.core import common, forms, menu
 from handlers.core.forms import say
 from handlers.members.answers import (

@@ -27,8 +27,8 @@ from telegram.ext import (
 from bot import callbacks
 from bot.auth import allowed
 from bot.context import Ctx
+from bot.conversations import Conversation
 from bot.i18n import Translator
-from bot.persistence import Conversation
 from bot.when import WhenProblem, parse_local
 from handlers.core import confirm, forms, menu
 from handlers.surveys import audience as audience_step

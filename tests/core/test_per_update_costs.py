@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 from telegram.ext import CommandHandler, ConversationHandler
 
-from bot.persistence import Conversation, check_conversations
+from bot.conversations import Conversation
+from bot.persistence import check_conversations
 
 
 async def _noop(update: object, context: object) -> None:
@@ -32,5 +33,5 @@ def _form(kind: type[ConversationHandler]) -> ConversationHandler:  # type: igno
 def test_every_persistent_form_saves_its_state_after_the_update() -> None:
     """A plain ConversationHandler would be saved by python-telegram-bot's minute only."""
     check_conversations(SimpleNamespace(handlers={0: [_form(Conversation)]}))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"form_x: use bot\.persistence\.Conversation"):
+    with pytest.raises(TypeError, match=r"form_x: use bot\.conversations\.Conversation"):
         check_conversations(SimpleNamespace(handlers={0: [_form(ConversationHandler)]}))  # type: ignore[arg-type]

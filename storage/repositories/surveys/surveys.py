@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from storage import audit_trail
@@ -58,7 +59,11 @@ class Survey:
     questions: tuple[QuestionRow, ...] = ()
 
     def question(self, question_id: int) -> QuestionRow | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @cached_property
+    def _by_id(self) -> dict[int, QuestionRow]:
+        return {q.id: q for q in self.questions}
 
 
 def number_code(value: float | None) -> str:
