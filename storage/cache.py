@@ -10,6 +10,7 @@ next update after a commit reads the new row.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -25,15 +26,29 @@ class RowCache(Generic[K, V]):
     def __init__(self, limit: int = 4096) -> None:
         self.limit = limit
         self._rows: dict[Hashable, V] = {}
+        self._loading: dict[Hashable, asyncio.Task[V]] = {}  # one read per key at a time
         self._generation = 0  # moves on every forget: a load that raced it is not kept
 
     async def get(self, key: K, load: Callable[[K], Awaitable[V]]) -> V:
-        """The cached value, or `load(key)`'s, kept unless a write to it ended meanwhile."""
+        """The cached value, or `load(key)`'s, kept unless a write to it ended meanwhile.
+        Whoever asks for a key being loaded waits for that load (a burst reads it once)."""
         found = self._rows.get(key, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._load(key, load))
+            task.add_done_callback(_retrieved)
+            self._loading[key] = task
+        return await asyncio.shield(task)
+
+    async def _load(self, key: K, load: Callable[[K], Awaitable[V]]) -> V:
         generation = self._generation
-        value = await load(key)
+        try:
+            value = await load(key)
+        finally:
+            if self._loading.get(key) is asyncio.current_task():
+                del self._loading[key]
         if generation == self._generation:
             if len(self._rows) >= self.limit:
                 del self._rows[next(iter(self._rows))]
@@ -43,12 +58,20 @@ class RowCache(Generic[K, V]):
     def forget(self, key: Hashable) -> None:
         """A row with this key was written (inserted, changed or deleted)."""
         self._rows.pop(key, None)
+        self._loading.pop(key, None)  # a read begun before the write is nobody's answer now
         self._generation += 1
 
     def clear(self) -> None:
         """Anything may have changed (the schema was migrated)."""
         self._rows.clear()
+        self._loading.clear()
         self._generation += 1
 
     def __len__(self) -> int:
         return len(self._rows)
+
+
+def _retrieved(task: asyncio.Task[object]) -> None:
+    """A load's failure reaches whoever waits for it; if they were all cancelled, nobody."""
+    if not task.cancelled():
+        task.exception()

@@ -232,7 +232,8 @@ async def _advance(
     *,
     edit: bool,
 ) -> None:
-    """Store the answer with the next position in one commit, then show what comes next."""
+    """Store the answer with the next position in one commit, then show what comes next
+    (after the last question: the answer and the completed response in one commit)."""
     member = context.member
     assert member is not None
     repos = context.services.repos
@@ -240,13 +241,16 @@ async def _advance(
     if not values:
         progress.answers.pop(question.id, None)
     following = next_position(survey, progress.answers, question.position)
-    position = following if following is not None else question.position
-    await repos.surveys.save_answer(survey, member.id, question, values, position)
+    if following is None:
+        hidden = hidden_questions(survey, progress.answers)
+        await repos.surveys.complete(
+            survey, member.id, context.now(), hidden=hidden, last=(question, values)
+        )
+    else:
+        await repos.surveys.save_answer(survey, member.id, question, values, following)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if following is None:
-        hidden = hidden_questions(survey, progress.answers)
-        await repos.surveys.complete(survey, member.id, context.now(), hidden=hidden)
         await _thank(update, context, survey, edit=edit)
         return
     progress.position = following

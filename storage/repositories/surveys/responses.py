@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -147,11 +147,17 @@ class Responses(Surveys):
         )
 
     async def complete(
-        self, survey: Survey, member_id: int, now: datetime, hidden: Collection[int] = ()
+        self,
+        survey: Survey,
+        member_id: int,
+        now: datetime,
+        hidden: Collection[int] = (),
+        last: tuple[QuestionRow, list[str]] | None = None,
     ) -> bool:
-        """The response counts: the draft's answers are filed (under the member's name, or
-        unlinked in an anonymous survey) and the draft goes. Answers to `hidden` questions (no
-        longer shown by the final answers) are dropped. False if it was already complete."""
+        """The response counts: the draft's answers, with the `last` one given (stored in the
+        same transaction), are filed (under the member's name, or unlinked in an anonymous
+        survey) and the draft goes. Answers to `hidden` questions (no longer shown by the
+        final answers) are dropped. False if it was already complete."""
         today = now.date().isoformat()
 
         def file(conn: sqlite3.Connection) -> bool:
@@ -167,7 +173,10 @@ class Responses(Surveys):
                 (survey.id, member_id),
             ).fetchone()
             answers = json.loads(row[0]) if row else {}
-            kept = {k: v for k, v in answers.items() if int(k) not in hidden}
+            if last is not None:
+                question, values = last
+                answers[str(question.id)] = values
+            kept = {k: v for k, v in answers.items() if v and int(k) not in hidden}
             if survey.anonymous:
                 _store_unlinked(conn, survey, kept, complete=True)
             else:
@@ -231,11 +240,7 @@ def _store_named(
         " RETURNING id",
         (survey.id, member_id, int(complete_on is not None), complete_on),
     ).fetchone()[0]
-    conn.executemany(
-        "INSERT INTO survey_answers (response_id, question_id, option_id, value_number,"
-        " value_text) VALUES (?, ?, ?, ?, ?)",
-        [(response_id, *row) for row in _answer_rows(survey, answers)],
-    )
+    _insert_answers(conn, [(response_id, *row) for row in _answer_rows(survey, answers)])
 
 
 def _store_unlinked(
@@ -249,10 +254,23 @@ def _store_unlinked(
         " VALUES (?, ?, NULL, ?, NULL)",
         (response_id, survey.id, int(complete)),
     )
-    conn.executemany(
-        "INSERT INTO survey_answers (rowid, response_id, question_id, option_id,"
-        " value_number, value_text) VALUES (?, ?, ?, ?, ?, ?)",
-        [(_random_id(), response_id, *row) for row in _answer_rows(survey, answers)],
+    rows = [(_random_id(), response_id, *row) for row in _answer_rows(survey, answers)]
+    _insert_answers(conn, rows, with_rowid=True)
+
+
+def _insert_answers(
+    conn: sqlite3.Connection, rows: Sequence[tuple[object, ...]], *, with_rowid: bool = False
+) -> None:
+    """All of a response's answers in one INSERT (anonymous ones under the given row ids)."""
+    if not rows:
+        return
+    columns = "response_id, question_id, option_id, value_number, value_text"
+    if with_rowid:
+        columns = "rowid, " + columns
+    marks = "(" + ", ".join("?" for _ in rows[0]) + ")"
+    conn.execute(
+        f"INSERT INTO survey_answers ({columns}) VALUES {', '.join(marks for _ in rows)}",
+        [value for row in rows for value in row],
     )
 
 
