@@ -14,6 +14,7 @@ Nothing here imports the bot, so the baseline measures python-telegram-bot and a
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -125,13 +126,26 @@ async def _replay(context: ContextTypes.DEFAULT_TYPE, update: Update, call: Call
         params["message_id"] = query.message.message_id
     if isinstance(params.get("reply_markup"), dict):
         params["reply_markup"] = _markup(params["reply_markup"])
-    await getattr(context.bot, _METHODS[name])(**params)
+    method = getattr(context.bot, _METHODS[name])
+    accepted = _accepted(method)  # the bot's defaults add parse_mode even where unused
+    await method(**{key: value for key, value in params.items() if key in accepted})
+
+
+_ACCEPTED: dict[str, frozenset[str]] = {}
+
+
+def _accepted(method: Any) -> frozenset[str]:
+    name = method.__name__
+    if name not in _ACCEPTED:
+        _ACCEPTED[name] = frozenset(inspect.signature(method).parameters)
+    return _ACCEPTED[name]
 
 
 def equal_work_application(
     request: InstantBotAPI,
     connection: aiosqlite.Connection,
     script_for: Callable[[Update], Script],
+    failures: list[BaseException],
 ) -> PTBApp:
     """The baseline: per update, answer the tap (if any), INSERT and COMMIT, then the rest
     of the calls the bot made for the same update."""
@@ -150,6 +164,10 @@ def equal_work_application(
         for call in calls:
             await _replay(context, update, call)
 
+    async def failed(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if context.error is not None:
+            failures.append(context.error)
+
     app = (
         ApplicationBuilder()
         .token(TOKEN)
@@ -159,6 +177,7 @@ def equal_work_application(
         .build()
     )
     app.add_handler(TypeHandler(Update, handle))
+    app.add_error_handler(failed)
     return app
 
 
@@ -194,10 +213,11 @@ class EqualWork:
         self.api.recording = False
         self.app: PTBApp | None = None
         self.connection: aiosqlite.Connection | None = None
+        self.failures: list[BaseException] = []
 
     async def __aenter__(self) -> PTBApp:
         self.connection = await open_store(self.path)
-        self.app = equal_work_application(self.api, self.connection, self.script_for)
+        self.app = equal_work_application(self.api, self.connection, self.script_for, self.failures)
         await self.app.initialize()
         await self.app.start()
         return self.app
@@ -208,6 +228,19 @@ class EqualWork:
             await self.app.shutdown()
         if self.connection is not None:
             await self.connection.close()
+        if self.failures:
+            raise RuntimeError(
+                f"the equal-work baseline failed {len(self.failures)} updates"
+            ) from self.failures[0]
+
+    def check_same_calls(self, bot: InstantBotAPI) -> None:
+        """The baseline made exactly the calls the bot made (for the updates both were sent)."""
+        for method in _METHODS:
+            if self.api.calls[method] != bot.calls[method]:
+                raise RuntimeError(
+                    f"{method}: the bot made {bot.calls[method]} calls, the equal-work baseline "
+                    f"{self.api.calls[method]}"
+                )
 
     def stored(self) -> int:
         import sqlite3

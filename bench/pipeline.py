@@ -95,8 +95,8 @@ def _check_answered(api: InstantBotAPI, taps: int) -> None:
 
 async def _bot_round(
     database: Path, payloads: list[dict[str, Any]]
-) -> tuple[float, dict[str, Script]]:
-    """Seconds the bot took, and the calls it made per tap's button."""
+) -> tuple[float, dict[str, Script], RecordingAPI]:
+    """Seconds the bot took, the calls it made per tap's button, and its Bot API."""
     api = RecordingAPI()
     api.learn_taps(payloads)
     app = await start_bot(bench_settings(database), api)
@@ -105,16 +105,16 @@ async def _bot_round(
     finally:
         await stop_bot(app)
     _check_answered(api, len(payloads))
-    return seconds, _scripts(api, payloads)
+    return seconds, _scripts(api, payloads), api
 
 
 async def _equal_round(
-    path: Path, payloads: list[dict[str, Any]], scripts: dict[str, Script]
+    path: Path, payloads: list[dict[str, Any]], scripts: dict[str, Script], bot: RecordingAPI
 ) -> float:
     baseline = EqualWork(path, _script_for(scripts))
     async with baseline as app:
         seconds = await pump(app, payloads)
-    _check_answered(baseline.api, len(payloads))
+    baseline.check_same_calls(bot)
     return seconds
 
 
@@ -138,9 +138,9 @@ async def throughput(
     for n in range(rounds):
         survey_id, questions = add_tap_survey(database, members)
         payloads = _taps(survey_taps(survey_id, questions), members, taps)
-        seconds, scripts = await _bot_round(database, payloads)
+        seconds, scripts, api = await _bot_round(database, payloads)
         bot.append(seconds)
-        equal.append(await _equal_round(tmp / f"equal{n}.db", payloads, scripts))
+        equal.append(await _equal_round(tmp / f"equal{n}.db", payloads, scripts, api))
     with sqlite3.connect(database) as conn:
         done = conn.execute(
             "SELECT count(*) FROM survey_responses r JOIN surveys s ON s.id = r.survey_id"
@@ -179,6 +179,7 @@ async def latency(tmp: Path, database: Path, members: int) -> tuple[float, float
     baseline.api.learn_taps(payloads)
     async with baseline as bare:
         equal = await _latencies(bare, baseline.api, payloads)
+    baseline.check_same_calls(api)
     return percentile(bot, 0.99), percentile(equal, 0.99)
 
 
