@@ -2,8 +2,8 @@
 taps on other buttons turned away at once.
 
 - python-telegram-bot saves a conversation's new state when the persistence is next
-  updated; `flush_after_update` (bot/persistence.py) does it at the end of any update a
-  `Conversation` handled, which it marks (`Ctx.form_ran`).
+  updated; `flush_after_update` (bot/persistence.py) saves it at the end of the update
+  a `Conversation` handled, which it notes (`Ctx.forms_ran`).
 - Every tap was offered to every form, which asked each of its entry points (and looked
   the person up in its states) before saying no. A person who is not in the form can only
   enter it through an entry point; a tap whose prefix none of them has is turned away
@@ -24,6 +24,8 @@ from telegram.ext import (
     ConversationHandler,
     MessageHandler,
 )
+from telegram.ext._handlers.conversationhandler import PendingState
+from telegram.ext._utils.types import ConversationKey
 
 from bot import callbacks
 from bot.context import Ctx
@@ -75,5 +77,13 @@ class Conversation(ConversationHandler[Ctx]):
         check_result: Any,
         context: Ctx,
     ) -> object | None:
-        context.form_ran = True
+        context.forms_ran.append((self, check_result[1]))  # (state, key, handler, check)
         return await super().handle_update(update, application, check_result, context)
+
+    def state_of(self, key: ConversationKey) -> object | None:
+        """The person's step in this form now (None: not in it)."""
+        return self._conversations.get(key)
+
+    def pending(self, key: ConversationKey) -> bool:
+        """A step still running in the background (block=False): saved once it is done."""
+        return isinstance(self._conversations.get(key), PendingState)

@@ -5,14 +5,15 @@ through a form continues at the step they left. Only conversations and user
 data are stored (bot and chat data are not used). Writes are skipped when
 nothing changed, and `flush_after_update` (registered as the last handler
 group) saves the state right after each update instead of once a minute — only
-after updates that could have changed it: a form (bot.conversations.Conversation, which every
-persistent conversation must be: `check_conversations`) ran, or the person's
-user data differs from what was saved. Most updates (a tap on an answer) change
-neither, and skip python-telegram-bot's whole pass over its data.
+what the update changed: the state of the forms that handled it
+(bot.conversations.Conversation, which every persistent conversation must be:
+`check_conversations`) and the person's user data if it differs from what was
+saved. Most updates (a tap on an answer) change neither and write nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -127,16 +128,30 @@ def check_conversations(application: Application[Any, Any, Any, Any, Any, Any]) 
 
 
 async def flush_after_update(update: Update, context: Ctx) -> None:
-    """Save conversation states and user data touched by this update, now."""
+    """Save the conversation states and the user data this update changed, now, together.
+
+    Only the forms that handled the update (`Ctx.forms_ran`) and this person's user data
+    can have changed: those are saved, in one group commit, without python-telegram-bot's
+    pass over all its data under one lock (which made every form's update wait for the
+    others' commits). Its own pass still runs every minute and at shutdown, and finds
+    nothing left to write."""
     user, application = update.effective_user, context.application
     persistence = application.persistence
     if user is None or persistence is None:
         return
-    if isinstance(persistence, SQLitePersistence) and not (
-        context.form_ran or persistence.unsaved(user.id, application.user_data.get(user.id))
-    ):
-        return  # nothing this update did is for the persistence
-    await application.update_persistence()
+    if not isinstance(persistence, SQLitePersistence):
+        await application.update_persistence()
+        return
+    saves = []
+    for form, key in context.forms_ran:
+        state = form.state_of(key)
+        if form.name is not None and not form.pending(key):
+            saves.append(persistence.update_conversation(form.name, key, state))
+    data = application.user_data.get(user.id)
+    if persistence.unsaved(user.id, data):
+        saves.append(persistence.update_user_data(user.id, data or {}))
+    if saves:
+        await asyncio.gather(*saves)
 
 
 __all__ = ["SQLitePersistence", "check_conversations", "flush_after_update"]
