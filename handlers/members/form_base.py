@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from telegram import InlineKeyboardButton, Message, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.error import TelegramError
 
 from bot import callbacks, validation
@@ -46,11 +46,11 @@ def button(label: str, *parts: str | int) -> InlineKeyboardButton:
 _OFFERS = "offers"  # ids of the messages whose buttons answer the current step
 
 
-def offered(context: Ctx, message: Message) -> None:
+def offered(context: Ctx, message_id: int) -> None:
     """This message's buttons answer the current step, beside any sent before for it (the
     organization list and the results of each search)."""
     offers: list[int] = form_data(context).setdefault(_OFFERS, [])
-    offers[:] = [*offers[-9:], message.message_id]
+    offers[:] = [*offers[-9:], message_id]
 
 
 async def retire_offers(update: Update, context: Ctx) -> None:

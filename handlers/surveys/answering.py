@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot import callbacks, replies
+from bot import callbacks
 from bot.auth import active_member
 from bot.context import Ctx
 from bot.validation import whole_number
@@ -63,9 +63,7 @@ async def _show(
     query = update.callback_query
     if edit and query is not None and query.message is not None:
         try:  # an unchanged question (a double tap) is fine: see bot/retries.py
-            await replies.edit_text(
-                context.bot, query.message.chat.id, query.message.message_id, text, markup
-            )
+            await query.edit_message_text(text, reply_markup=markup)
             return
         except TelegramError:  # the message is gone or too old to edit: a new one instead
             pass
@@ -264,7 +262,7 @@ async def _thank(update: Update, context: Ctx, survey: Survey, *, edit: bool) ->
     )
     query = update.callback_query
     if edit and query is not None and query.message is not None:
-        await replies.edit_text(context.bot, query.message.chat.id, query.message.message_id, text)
+        await query.edit_message_text(text)
     else:
         assert update.effective_chat is not None
         await context.bot.send_message(update.effective_chat.id, text)
