@@ -10,6 +10,7 @@ other in circles.
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -38,8 +39,10 @@ async def current_member(update: Update, context: Ctx) -> Member | None:
     return await context.services.repos.members.by_telegram_id(update.effective_user.id)
 
 
+@functools.lru_cache(maxsize=4096)
 def button(label: str, *parts: str | int) -> InlineKeyboardButton:
-    """A button of the form; its data starts with `su`, which stale taps are matched by."""
+    """A button of the form; its data starts with `su`, which stale taps are matched by.
+    Built once per label and data (buttons are immutable) and shared by every keyboard."""
     return InlineKeyboardButton(label, callback_data=callbacks.pack("su", *parts))
 
 
