@@ -71,7 +71,7 @@ async def run() -> list[Row]:
             repo = SurveyRepository(db)
 
             async def figures() -> None:
-                repo._structures.clear()  # each run reads the survey as /results would
+                repo._surveys.clear()  # each run reads the survey as /results would
                 assert await repo.results(survey_id) is not None
 
             async def export() -> None:

@@ -115,7 +115,7 @@ class Row:
     unit: str
     ratio: float
     target: str
-    met: bool
+    met: bool | None  # None: a reference row, with no target
     note: str = ""
 
     def as_dict(self) -> dict[str, object]:
@@ -130,6 +130,18 @@ def at_least(name: str, value: float, baseline: float, unit: str, target: float)
 def at_most(name: str, value: float, baseline: float, unit: str, target: float) -> Row:
     ratio = value / baseline if baseline else float("inf")
     return Row(name, value, baseline, unit, ratio, f"<= {target}", ratio <= target)
+
+
+def reference(name: str, value: float, baseline: float, unit: str) -> Row:
+    """A row kept for comparison with earlier runs: printed, with no target."""
+    ratio = value / baseline if baseline else 0.0
+    return Row(name, value, baseline, unit, ratio, "-", None)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` (0..1) of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def bench_settings(database: Path, **overrides: Any) -> Settings:
@@ -171,7 +183,9 @@ __all__ = [
     "at_most",
     "bare_application",
     "bench_settings",
+    "percentile",
     "pump",
+    "reference",
     "start_bare",
     "start_bot",
     "stop_bare",

@@ -44,7 +44,7 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         lines.append(
             f"{r.name:<62} {r.value:>10.2f} {r.baseline:>10.2f} {r.unit:<10} {r.ratio:>6.2f} "
-            f"{r.target:>7}  {'yes' if r.met else 'NO'}"
+            f"{r.target:>7}  {'-' if r.met is None else 'yes' if r.met else 'NO'}"
         )
         if r.note:
             lines.append(f"    {r.note}")

@@ -26,6 +26,7 @@ from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.context import Ctx
 from bot.i18n import I18n
 from bot.persistence import SQLitePersistence
+from bot.replies import ReplyBot
 from bot.retries import ResilientRequest, Sleep
 from bot.roles import effective_role
 from bot.sender import Sender
@@ -59,31 +60,33 @@ def build_application(
     sends only when asked (`drain()`), so tests decide when deliveries go out.
     """
     db = Database(settings.database_path)
-    builder = (
-        ApplicationBuilder()
-        .token(settings.token or OFFLINE_TOKEN)
-        .base_url(f"{settings.telegram_api_base_url}/bot")
-        .base_file_url(f"{settings.telegram_api_base_url}/file/bot")
-        .context_types(ContextTypes(context=Ctx, bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        .rate_limiter(_rate_limiter())
-        .concurrent_updates(PerUserUpdateProcessor(clock=clock))
-        .persistence(SQLitePersistence(db))
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
-    )
     if request is not None:
-        shared = ResilientRequest(request, sleep=sleep)
-        requests = [shared]
-        builder = builder.request(shared).get_updates_request(shared)
-        sender_request = shared
+        replies = polling = sender_request = ResilientRequest(request, sleep=sleep)
+        requests = [replies]
     else:
         replies = ResilientRequest(_http_request(256), sleep=sleep)
         polling = ResilientRequest(_http_request(2), sleep=sleep)
         sender_request = ResilientRequest(_http_request(8), sleep=sleep)
         requests = [replies, polling, sender_request]
-        builder = builder.request(replies).get_updates_request(polling)
-    application: App = builder.build()
+    bot = ReplyBot(
+        settings.token or OFFLINE_TOKEN,
+        base_url=f"{settings.telegram_api_base_url}/bot",
+        base_file_url=f"{settings.telegram_api_base_url}/file/bot",
+        request=replies,
+        get_updates_request=polling,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        rate_limiter=_rate_limiter(),
+    )
+    application: App = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=Ctx, bot_data=BotData))
+        .concurrent_updates(PerUserUpdateProcessor(clock=clock))
+        .persistence(SQLitePersistence(db))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
 
     i18n = I18n(SUPPORTED_LANGUAGES, settings.default_language)
     services = Services(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext._utils.types import ConversationKey
 
 from bot.i18n import Translator
 from bot.roles import Role, effective_role
@@ -15,6 +16,17 @@ from storage.models import Member
 
 if TYPE_CHECKING:
     from telegram import Update
+
+
+class Form(Protocol):
+    """A form as the persistence flush sees it (bot.conversations.Conversation)."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    def state_of(self, key: ConversationKey) -> object | None: ...
+
+    def pending(self, key: ConversationKey) -> bool: ...
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -30,6 +42,9 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
         self.member: Member | None = None
         self.role: Role = "stranger"
         self._t: Translator | None = None
+        # The forms (bot.conversations.Conversation) that handled this update, with the key
+        # of the person's conversation: their new state is saved right after it.
+        self.forms_ran: list[tuple[Form, ConversationKey]] = []
 
     @property
     def services(self) -> Services:

@@ -57,7 +57,7 @@ async def report(incident: Incident, services: Services, bot: Bot) -> None:
 
 # The shared request path every Bot API call goes through: never "where" an error happened, since
 # every call passes there; the feature's function that made the call is.
-CALL_PATH = frozenset({"bot.retries"})
+CALL_PATH = frozenset({"bot.retries", "bot.replies"})
 
 
 def describe(error: BaseException) -> str:

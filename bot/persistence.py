@@ -4,19 +4,25 @@ Conversation states and per-user data survive a restart, so someone halfway
 through a form continues at the step they left. Only conversations and user
 data are stored (bot and chat data are not used). Writes are skipped when
 nothing changed, and `flush_after_update` (registered as the last handler
-group) saves the state right after each update instead of once a minute.
+group) saves the state right after each update instead of once a minute — only
+what the update changed: the state of the forms that handled it
+(bot.conversations.Conversation, which every persistent conversation must be:
+`check_conversations`) and the person's user data if it differs from what was
+saved. Most updates (a tap on an answer) change neither and write nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.context import Ctx
+from bot.conversations import Conversation
 from storage.database import Database
 from storage.repositories.core.persistence import PersistenceRepository
 
@@ -67,6 +73,10 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
         await self.repo.set_conversation(name, key, new_state)
         self._states[(name, key)] = new_state
 
+    def unsaved(self, user_id: int, data: UserData | None) -> bool:
+        """Whether this user data differs from what was stored (nothing stored: empty)."""
+        return self._written.get(user_id, "{}") != json.dumps(data or {}, sort_keys=True)
+
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         encoded = json.dumps(data, sort_keys=True)
         if self._written.get(user_id, "{}") == encoded:  # nothing stored means empty data
@@ -106,10 +116,42 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], Any]):
         """Every write is already committed; nothing is buffered here."""
 
 
+def check_conversations(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Every persistent conversation is a `Conversation`: a plain ConversationHandler's new
+    state would wait for python-telegram-bot's minute instead of the end of the update."""
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            if not isinstance(handler, ConversationHandler) or isinstance(handler, Conversation):
+                continue
+            if handler.persistent:
+                raise TypeError(f"{handler.name}: use bot.conversations.Conversation")
+
+
 async def flush_after_update(update: Update, context: Ctx) -> None:
-    """Save conversation states and user data touched by this update, now."""
-    if update.effective_user is not None and context.application.persistence is not None:
-        await context.application.update_persistence()
+    """Save the conversation states and the user data this update changed, now, together.
+
+    Only the forms that handled the update (`Ctx.forms_ran`) and this person's user data
+    can have changed: those are saved, in one group commit, without python-telegram-bot's
+    pass over all its data under one lock (which made every form's update wait for the
+    others' commits). Its own pass still runs every minute and at shutdown, and finds
+    nothing left to write."""
+    user, application = update.effective_user, context.application
+    persistence = application.persistence
+    if user is None or persistence is None:
+        return
+    if not isinstance(persistence, SQLitePersistence):
+        await application.update_persistence()
+        return
+    saves = []
+    for form, key in context.forms_ran:
+        state = form.state_of(key)
+        if form.name is not None and not form.pending(key):
+            saves.append(persistence.update_conversation(form.name, key, state))
+    data = application.user_data.get(user.id)
+    if persistence.unsaved(user.id, data):
+        saves.append(persistence.update_user_data(user.id, data or {}))
+    if saves:
+        await asyncio.gather(*saves)
 
 
-__all__ = ["SQLitePersistence", "flush_after_update"]
+__all__ = ["SQLitePersistence", "check_conversations", "flush_after_update"]

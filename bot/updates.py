@@ -43,7 +43,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
     def __init__(
         self,
-        max_active: int = 32,
+        max_active: int = 256,
         max_pending: int = 4096,
         max_waiting: int = 8,
         clock: Clock = system_clock,

@@ -36,9 +36,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import documents, incidents, jobs, web
+from bot import buttons, documents, incidents, jobs, web
 from bot.i18n import N_
-from bot.persistence import flush_after_update
+from bot.persistence import check_conversations, flush_after_update
 from bot.services import Services
 from handlers.broadcasts import form as broadcast_form
 from handlers.broadcasts import listing as broadcasts
@@ -157,8 +157,11 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], services: S
     application.add_handlers(menu.handlers(i18n), group=0)
     application.add_handlers(survey_answers.typed_answers(), group=0)  # typed survey answers
     application.add_handlers(common.fallbacks(), group=0)  # keep last
+    # Taps go straight to the handlers of their button's prefix (same order, same outcome).
+    buttons.index_buttons(application, group=0)
 
     application.add_handler(TypeHandler(Update, flush_after_update), group=100)
+    check_conversations(application)  # forms save their state right after each update
 
     # Features' recurring jobs: each derives its work from the database, at start-up and
     # then every minute, so a restart loses nothing.

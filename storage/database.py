@@ -13,15 +13,17 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import sqlite3
 import unicodedata
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
-from storage import migrations
+from storage import migrations, trips
+from storage.changes import Changes, Forgetful
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ _PRAGMAS = (
 )
 
 Row = aiosqlite.Row
+T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 
 # The database whose writer the current task is inside, to let transactions nest.
@@ -65,11 +68,32 @@ def like_pattern(text: str) -> str:
 
 
 class _Batch:
-    """Transactions that share one COMMIT; their callers wait on `committed`."""
+    """Transactions that share one COMMIT; their callers wait on `committed`, or (queued
+    writes) on their own future, resolved with their result once committed."""
 
     def __init__(self) -> None:
         self.committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.committed.add_done_callback(_retrieved)  # a failure is reported to each caller
         self.size = 0
+        self.writes: list[tuple[asyncio.Future[Any], Any]] = []
+
+    def settle(self, error: BaseException | None) -> None:
+        if error is not None:
+            self.committed.set_exception(error)
+        else:
+            self.committed.set_result(None)
+        for done, result in self.writes:
+            if done.done():  # its caller was cancelled
+                continue
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(result)
+
+
+def _retrieved(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 class Database:
@@ -82,9 +106,13 @@ class Database:
         self._lock = asyncio.Lock()
         self._batch: _Batch | None = None
         self._commit_task: asyncio.Task[None] | None = None
+        self._writes: list[trips.Write] = []  # waiting for the next trip (see execute, write)
+        self._write_task: asyncio.Task[None] | None = None
+        self._reads = trips.Reads()  # reads outside transactions travel together
         self._savepoints = 0
         self.commits = 0  # how many COMMITs ran; the benchmarks read it
         self.wal_needs_scrub = False  # an anonymous draft was deleted since the last scrub
+        self.changes = Changes()  # rows written, for the caches (storage/changes.py)
 
     async def open(self) -> None:
         """Open both connections and apply the pragmas."""
@@ -93,6 +121,9 @@ class Database:
         self._writer = await self._connect()
         self._reader = await self._connect()
         await self._reader.execute("PRAGMA query_only=ON")
+        self._reads.conn = self._reader
+        self.changes.reset()
+        await self.changes.install(self._writer)
 
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -104,12 +135,14 @@ class Database:
 
     async def close(self) -> None:
         """Wait for the last commit, then close both connections."""
+        if self._write_task is not None:
+            await asyncio.gather(self._write_task, return_exceptions=True)
         if self._commit_task is not None:
             await asyncio.gather(self._commit_task, return_exceptions=True)
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
-        self._reader = self._writer = None
+        self._reader = self._writer = self._reads.conn = None
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -133,7 +166,16 @@ class Database:
     async def migrate(self, target: int | None = None) -> list[int]:
         """Apply pending migrations (see `storage.migrations`); return the versions applied."""
         async with self._lock:
-            return await migrations.migrate(self.writer, target)
+            try:
+                return await migrations.migrate(self.writer, target)
+            finally:
+                self.changes.reset()
+                await self.changes.install(self.writer)
+
+    def watch(self, table: str, column: str, cache: Forgetful) -> None:
+        """Make `cache` forget `column`'s value of every row of `table` written, as soon as
+        the write's transaction has ended (storage/changes.py); repositories call it once."""
+        self.changes.watch(table, column, cache)
 
     @property
     def writer(self) -> aiosqlite.Connection:
@@ -156,24 +198,37 @@ class Database:
             async with self._savepoint():
                 yield self.writer
             return
+        async with self._in_batch() as batch:
+            async with self._savepoint():
+                yield self.writer
+            batch.size += 1
+        await asyncio.shield(batch.committed)
+
+    @property
+    def inside_transaction(self) -> bool:
+        """Whether the current task holds the writer (its reads see what it wrote)."""
+        return _inside.get() is self
+
+    @asynccontextmanager
+    async def _in_batch(self) -> AsyncIterator[_Batch]:
+        """Hold the writer inside the shared transaction, which the first of a batch begins;
+        its COMMIT runs once the writers already waiting have had their turn."""
         async with self._lock:
             token = _inside.set(self)
             try:
                 if self._batch is None:
+                    if self.changes.pending:
+                        await self.changes.install(self.writer)
                     await self.writer.execute("BEGIN IMMEDIATE")
                     self._batch = _Batch()
-                batch = self._batch
                 try:
-                    async with self._savepoint():
-                        yield self.writer
-                    batch.size += 1
+                    yield self._batch
                 finally:
                     # Even a failed block leaves BEGIN open: the commit task ends it.
                     if self._commit_task is None:
                         self._commit_task = asyncio.create_task(self._commit())
             finally:
                 _inside.reset(token)
-        await asyncio.shield(batch.committed)
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
@@ -204,15 +259,72 @@ class Database:
                 log.exception("commit failed; %d transactions rolled back", batch.size)
                 if self.writer.in_transaction:
                     await self.writer.execute("ROLLBACK")
-                batch.committed.set_exception(exc)
+                self.changes.deliver()
+                batch.settle(exc)
             else:
-                batch.committed.set_result(None)
+                self.changes.deliver()  # before anyone resumes: caches never lag a commit
+                batch.settle(None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write statement in its own (group-committed) transaction; returns lastrowid."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
+        """One write statement, committed with its batch before this returns; its lastrowid.
+
+        No SAVEPOINT is needed: SQLite undoes a failed statement by itself, and the other
+        writes of the batch stand.
+        """
+        if _inside.get() is self:
+            cursor = await self.writer.execute(sql, params)
             return cursor.lastrowid or 0
+        result: int = await self._queue(trips.Write(trips.statement(sql, params), isolated=False))
+        return result
+
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` atomically on the writer's own thread; return its result once committed.
+
+        For the writes of a hot path: `work` is plain sqlite3 code, run in one trip with the
+        other writes waiting (storage/trips.py), in a SAVEPOINT of its own inside the shared
+        transaction. Like a `transaction()` block it makes no network calls.
+        """
+        if _inside.get() is self:
+            async with self._savepoint():
+                return await trips.on_thread(self.writer, work)
+        result: T = await self._queue(trips.Write(work, isolated=True))
+        return result
+
+    async def _queue(self, write: trips.Write) -> Any:
+        self._writes.append(write)
+        if self._write_task is None:
+            self._write_task = asyncio.create_task(self._run_writes())
+        return await write.done  # resolved by the batch's commit (see _Batch.settle)
+
+    async def _run_writes(self) -> None:
+        """Run the writes waiting, in the current batch, in one trip to the writer's thread."""
+        async with self._lock:
+            writes, self._writes, self._write_task = self._writes, [], None
+            begin = self._batch is None
+            if begin and self.changes.pending:
+                await self.changes.install(self.writer)
+            try:
+                results = await trips.on_thread(
+                    self.writer, lambda conn: trips.run_writes(conn, begin, writes)
+                )
+            except Exception as exc:  # BEGIN failed, or the connection is gone: nothing ran
+                for write in writes:
+                    if not write.done.done():
+                        write.done.set_exception(exc)
+                return
+            if begin:
+                self._batch = _Batch()
+            batch = self._batch
+            assert batch is not None
+            for write, result in zip(writes, results, strict=True):
+                if isinstance(result, Exception):
+                    if not write.done.done():
+                        write.done.set_exception(result)
+                else:
+                    batch.size += 1
+                    batch.writes.append((write.done, result))
+            if self._commit_task is None:
+                self._commit_task = asyncio.create_task(self._commit())
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Many rows of one statement in one transaction."""
@@ -242,6 +354,14 @@ class Database:
             await self.writer.execute("PRAGMA optimize")
             await self.writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
+    async def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with each SQL statement either connection runs (None: stop).
+
+        It runs on the connections' threads; the benchmarks and a test count statements."""
+        for conn in (self._writer, self._reader):
+            if conn is not None:
+                await conn.set_trace_callback(cast(Callable[..., Any], callback))
+
     async def backup(self, target: Path | str) -> None:
         """A consistent copy through SQLite's online backup API, safe while the bot runs."""
         destination = Path(target)
@@ -269,9 +389,12 @@ class Database:
 
         A statement left open between awaits (execute, then fetch, then close)
         keeps the reader's snapshot: with many people at once there is always
-        one open, and reads would never see newer commits.
+        one open, and reads would never see newer commits. Outside a transaction,
+        reads waiting at the same time share one trip (storage/trips.py).
         """
-        return list(await self._read_conn.execute_fetchall(sql, params))
+        if _inside.get() is self:
+            return list(await self.writer.execute_fetchall(sql, params))
+        return await self._reads.fetchall(sql, params)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)

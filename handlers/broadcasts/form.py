@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.auth import allowed, may_address
 from bot.context import Ctx
+from bot.conversations import Conversation
 from bot.when import WhenProblem, parse_local
 from handlers.broadcasts.audience_picker import (
     ask_audience,
@@ -369,7 +370,7 @@ def conversation() -> ConversationHandler[Ctx]:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per_message=False: the form follows the person
-        return ConversationHandler(
+        return Conversation(
             entry_points=[CommandHandler("broadcast", start, filters=private)],
             states=states,
             fallbacks=[CommandHandler("cancel", cancel)],

@@ -41,7 +41,8 @@ def _kind(update: Update) -> str:
 async def load_caller(update: Update, context: Ctx) -> None:
     """Find who is writing and in which language to answer them."""
     await context.load_caller(update)
-    log.debug("update %d: %s from a %s", update.update_id, _kind(update), context.role)
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("update %d: %s from a %s", update.update_id, _kind(update), context.role)
     member, chat = context.member, update.effective_chat
     came_back = member is not None and member.unreachable_since is not None
     if came_back and chat is not None and chat.type == ChatType.PRIVATE:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
+from bot import callbacks, replies
 from bot.context import Ctx
 from bot.i18n import N_
 from bot.retries import ReplyLost, is_transient
@@ -99,9 +99,9 @@ def chat_of(update: Update) -> int:
     return update.effective_chat.id
 
 
-async def say(update: Update, context: Ctx, text: str, markup: Any = None) -> Message:
-    """A new message in this chat (HTML, like every reply)."""
-    return await context.bot.send_message(chat_of(update), text, reply_markup=markup)
+async def say(update: Update, context: Ctx, text: str, markup: Any = None) -> int:
+    """A new message in this chat (HTML, like every reply); its message id."""
+    return await replies.send_text(context.bot, chat_of(update), text, markup)
 
 
 Where = Callable[[Update, Ctx], Coroutine[Any, Any, object]]

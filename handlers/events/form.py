@@ -23,6 +23,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import Ctx
+from bot.conversations import Conversation
 from handlers.core import confirm, forms, menu
 from handlers.events import manage, new_event, new_group
 
@@ -124,7 +125,7 @@ def conversation() -> ConversationHandler[Ctx]:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per_message=False: the form follows the person
-        return ConversationHandler(
+        return Conversation(
             entry_points=[
                 CommandHandler("newevent", new_event.start, filters=private),
                 CommandHandler("newgroup", new_group.start_group, filters=private),

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessib
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks
+from bot import callbacks, replies
 from bot.auth import allowed
 from bot.context import Ctx
 from bot.i18n import Translator
@@ -57,10 +57,10 @@ async def notify_staff(context: Ctx, applicant: Member) -> int:
         buttons = _decision_buttons(t, applicant.id)
         chat_id = member.chat_id if member is not None and member.chat_id else user_id
         try:
-            message = await context.bot.send_message(chat_id, text, reply_markup=buttons)
+            message_id = await replies.send_text(context.bot, chat_id, text, buttons)
             # Kept at once: someone may decide before the last copy has gone out.
             await services.repos.members.remember_application_notices(
-                applicant.id, [(chat_id, message.message_id)]
+                applicant.id, [(chat_id, message_id)]
             )
             reached += 1
         except Forbidden:

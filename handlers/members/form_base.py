@@ -10,9 +10,10 @@ other in circles.
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import Any
 
-from telegram import InlineKeyboardButton, Message, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.error import TelegramError
 
 from bot import callbacks, validation
@@ -38,19 +39,21 @@ async def current_member(update: Update, context: Ctx) -> Member | None:
     return await context.services.repos.members.by_telegram_id(update.effective_user.id)
 
 
+@functools.lru_cache(maxsize=4096)
 def button(label: str, *parts: str | int) -> InlineKeyboardButton:
-    """A button of the form; its data starts with `su`, which stale taps are matched by."""
+    """A button of the form; its data starts with `su`, which stale taps are matched by.
+    Built once per label and data (buttons are immutable) and shared by every keyboard."""
     return InlineKeyboardButton(label, callback_data=callbacks.pack("su", *parts))
 
 
 _OFFERS = "offers"  # ids of the messages whose buttons answer the current step
 
 
-def offered(context: Ctx, message: Message) -> None:
+def offered(context: Ctx, message_id: int) -> None:
     """This message's buttons answer the current step, beside any sent before for it (the
     organization list and the results of each search)."""
     offers: list[int] = form_data(context).setdefault(_OFFERS, [])
-    offers[:] = [*offers[-9:], message.message_id]
+    offers[:] = [*offers[-9:], message_id]
 
 
 async def retire_offers(update: Update, context: Ctx) -> None:

@@ -31,6 +31,7 @@ from bot import callbacks, deeplinks
 from bot.auth import own_member
 from bot.config import SUPPORTED_LANGUAGES
 from bot.context import Ctx
+from bot.conversations import Conversation
 from handlers.core import common, forms, menu
 from handlers.core.forms import say
 from handlers.members.answers import (
@@ -315,7 +316,7 @@ def conversation(skip_labels: list[str], remove_labels: list[str]) -> Conversati
     with warnings.catch_warnings():
         # per_message=False is intended: the form follows the person, not one message.
         warnings.simplefilter("ignore")
-        form = ConversationHandler(
+        form = Conversation(
             entry_points=[
                 # Only newcomers sign up, and they are in no other form: for members /start
                 # shows the menu or follows a link, also in the middle of another form.

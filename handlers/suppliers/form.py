@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.context import Ctx
+from bot.conversations import Conversation
 from handlers.core import forms, menu
 from handlers.suppliers import approval, capabilities, interest, request_form
 from handlers.suppliers.common import alert
@@ -116,7 +117,7 @@ def conversation() -> ConversationHandler[Ctx]:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per_message=False: the form follows the person
-        return ConversationHandler(
+        return Conversation(
             entry_points=[
                 CallbackQueryHandler(request_form.start, ENTRIES["new"]),
                 CallbackQueryHandler(approval.ask_reason, ENTRIES["reject"]),

@@ -22,7 +22,7 @@ from bot.auth import active_member
 from bot.context import Ctx
 from bot.validation import whole_number
 from handlers.core import common
-from handlers.surveys.invitations import closed_or_done
+from handlers.surveys.invitations import admitted
 from handlers.surveys.questions import (
     NPS,
     SCALE,
@@ -90,12 +90,13 @@ async def _retire_shown(update: Update, context: Ctx, survey: Survey) -> None:
 
 async def begin(update: Update, context: Ctx, survey: Survey) -> None:
     """Start or continue: the question the member is at."""
-    if await closed_or_done(update, context, survey):
+    participation = await admitted(update, context, survey)
+    if participation is None:
         return
     member = context.member
     assert member is not None
     repos = context.services.repos
-    progress = await repos.surveys.progress(survey, member.id)
+    progress = participation.progress
     if progress is None:
         progress = await repos.surveys.start(survey, member.id, context.now())
         first = next_position(survey, {}, 0)
@@ -128,12 +129,10 @@ async def tapped(update: Update, context: Ctx) -> None:
     if action == "start":
         await begin(update, context, survey)
         return
-    if await closed_or_done(update, context, survey):
+    participation = await admitted(update, context, survey)
+    if participation is None:
         return
-    member = context.member
-    assert member is not None
-    repos = context.services.repos
-    progress = await repos.surveys.progress(survey, member.id)
+    progress = participation.progress
     question = survey.question(int(question_id))
     if progress is None or question is None or question.position != progress.position:
         await query.answer(
@@ -231,7 +230,8 @@ async def _advance(
     *,
     edit: bool,
 ) -> None:
-    """Store the answer with the next position in one commit, then show what comes next."""
+    """Store the answer with the next position in one commit, then show what comes next
+    (after the last question: the answer and the completed response in one commit)."""
     member = context.member
     assert member is not None
     repos = context.services.repos
@@ -239,13 +239,16 @@ async def _advance(
     if not values:
         progress.answers.pop(question.id, None)
     following = next_position(survey, progress.answers, question.position)
-    position = following if following is not None else question.position
-    await repos.surveys.save_answer(survey, member.id, question, values, position)
+    if following is None:
+        hidden = hidden_questions(survey, progress.answers)
+        await repos.surveys.complete(
+            survey, member.id, context.now(), hidden=hidden, last=(question, values)
+        )
+    else:
+        await repos.surveys.save_answer(survey, member.id, question, values, following)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if following is None:
-        hidden = hidden_questions(survey, progress.answers)
-        await repos.surveys.complete(survey, member.id, context.now(), hidden=hidden)
         await _thank(update, context, survey, edit=edit)
         return
     progress.position = following

@@ -27,6 +27,7 @@ from telegram.ext import (
 from bot import callbacks
 from bot.auth import allowed
 from bot.context import Ctx
+from bot.conversations import Conversation
 from bot.i18n import Translator
 from bot.when import WhenProblem, parse_local
 from handlers.core import confirm, forms, menu
@@ -339,7 +340,7 @@ def conversation() -> ConversationHandler[Ctx]:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per_message=False: the form follows the person
-        return ConversationHandler(
+        return Conversation(
             entry_points=[
                 CommandHandler("newsurvey", start, filters=private),
                 MessageHandler(document, document_received),

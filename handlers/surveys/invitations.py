@@ -22,6 +22,7 @@ from bot.notices import Notice, PollSpec, Rendered
 from bot.validation import whole_number
 from bot.when import Reader
 from storage.audience import includes
+from storage.repositories.surveys.responses import Participation
 from storage.repositories.surveys.surveys import Survey
 
 # --- the invitation ------------------------------------------------------------------------------
@@ -60,28 +61,33 @@ def start_button(t: Translator, survey: Survey, label: str | None = None) -> Inl
 # --- who may answer ------------------------------------------------------------------------------
 
 
-async def closed_or_done(update: Update, context: Ctx, survey: Survey) -> bool:
-    """Refuse (with a clear reply) when the survey is closed or the member already answered."""
+async def admitted(update: Update, context: Ctx, survey: Survey) -> Participation | None:
+    """Where the member stands in the survey when they may answer it (progress None: not
+    started); otherwise None, after telling them why (closed, answered, for others)."""
     query = update.callback_query
     _ = context.t
     member = context.member
     assert member is not None
     text = None
+    participation = None
     if survey.status != "open":
         text = _.label("This survey is closed. Thank you!")
     else:
-        state = await context.services.repos.surveys.participation(survey.id, member.id)
-        if state is not None and state[1]:
+        participation = await context.services.repos.surveys.participation(survey.id, member.id)
+        if participation is not None and participation.completed:
             text = _.label("You already answered this survey. Thank you!")
-        elif state is None and not await includes(context.services.db, survey.audience, member.id):
-            text = _.label("This survey is for other members of the cluster.")
+        elif participation is None:
+            if await includes(context.services.db, survey.audience, member.id):
+                participation = Participation(completed=False, progress=None)
+            else:
+                text = _.label("This survey is for other members of the cluster.")
     if text is None:
-        return False
+        return participation
     if query is not None:
         await query.answer(text, show_alert=True)
     elif update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, text)
-    return True
+    return None
 
 
 # --- the invitation again: the link and /surveys -------------------------------------------------
@@ -99,7 +105,7 @@ async def open_by_link(update: Update, context: Ctx, rest: str) -> None:
             update.effective_chat.id, context.t("I could not find that survey.")
         )
         return
-    if await closed_or_done(update, context, survey):
+    if await admitted(update, context, survey) is None:
         return
     await context.bot.send_message(
         update.effective_chat.id,
@@ -144,8 +150,10 @@ async def poll_answered(update: Update, context: Ctx) -> None:
     survey = await repos.surveys.get(survey_id)
     if survey is None or survey.status != "open" or not survey.questions:
         return
-    state = await repos.surveys.participation(survey.id, member.id)
-    if state is None and not await includes(context.services.db, survey.audience, member.id):
+    participation = await repos.surveys.participation(survey.id, member.id)
+    if participation is None and not await includes(
+        context.services.db, survey.audience, member.id
+    ):
         return  # a vote in the group from outside the survey's audience is not counted
     question = survey.questions[0]
     values = [
@@ -153,7 +161,7 @@ async def poll_answered(update: Update, context: Ctx) -> None:
         for i in answer.option_ids
         if i < max(len(question.options), 2)
     ]
-    if await repos.surveys.progress(survey, member.id) is None:
+    if participation is None or participation.progress is None:
         await repos.surveys.start(survey, member.id, context.now())
     await repos.surveys.save_answer(survey, member.id, question, values, question.position)
     if values:
@@ -182,8 +190,8 @@ async def render_invitation(notice: Notice) -> Rendered | None:
     if survey is None or survey.status != "open":
         return None
     if notice.member_id is not None:
-        state = await services.repos.surveys.participation(survey.id, notice.member_id)
-        if state is not None and state[1]:
+        participation = await services.repos.surveys.participation(survey.id, notice.member_id)
+        if participation is not None and participation.completed:
             return None
     if notice.text == "poll":
         spec = poll_spec(notice.t, survey)
@@ -209,8 +217,8 @@ async def render_reminder(notice: Notice) -> Rendered | None:
     if survey is None or survey.status != "open":
         return None
     if notice.member_id is not None:
-        state = await services.repos.surveys.participation(survey.id, notice.member_id)
-        if state is None or state[1]:
+        participation = await services.repos.surveys.participation(survey.id, notice.member_id)
+        if participation is None or participation.completed:
             return None
     t = notice.t
     when = notice.reader.show(survey.closes_at) if survey.closes_at else ""

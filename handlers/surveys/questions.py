@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.i18n import Translator
+from bot.replies import KeptKeyboard
 from storage.repositories.surveys.responses import Progress
 from storage.repositories.surveys.surveys import QuestionRow, Survey
 
@@ -178,4 +179,4 @@ def _build_question_message(
         navigation.append(button(t.label("Keep it ▶️"), "keep"))
     if navigation:
         rows.append(navigation)
-    return text, InlineKeyboardMarkup(rows) if rows else None
+    return text, KeptKeyboard(rows) if rows else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -202,3 +203,58 @@ async def test_member_language_and_zone_are_checked(db: Database, sql: str) -> N
     )
     with pytest.raises(sqlite3.IntegrityError):
         await db.execute(sql)
+
+
+async def test_answers_of_named_responses_in_progress_move_into_their_drafts(
+    tmp_path: Path,
+) -> None:
+    """Version 13 keeps answers in the draft until the response is filed: what a member had
+    answered so far before the upgrade is where the bot now looks for it."""
+    path = tmp_path / "v12.db"
+    await _migrate_file(path, target=12)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO members (id, telegram_user_id) VALUES (?, ?)", [(1, 101), (2, 102)]
+        )
+        conn.execute("INSERT INTO surveys (id, title, status) VALUES (1, 'S', 'open')")
+        conn.executemany(
+            "INSERT INTO survey_questions (id, survey_id, position, kind, text)"
+            " VALUES (?, 1, ?, ?, 'Q')",
+            [(1, 1, "multi"), (2, 2, "number"), (3, 3, "text"), (4, 4, "scale")],
+        )
+        conn.executemany(
+            "INSERT INTO survey_options (id, question_id, position, code, label)"
+            " VALUES (?, 1, ?, ?, 'O')",
+            [(1, 1, "o1"), (2, 2, "o2")],
+        )
+        conn.execute(
+            "INSERT INTO survey_drafts (survey_id, member_id, answers, position)"
+            " VALUES (1, 1, '{}', 4)"
+        )
+        conn.executemany(
+            "INSERT INTO survey_responses (id, survey_id, member_id, complete) VALUES (?, 1, ?, ?)",
+            [(10, 1, 0), (20, 2, 1)],
+        )
+        conn.executemany(
+            "INSERT INTO survey_answers (response_id, question_id, option_id, value_number,"
+            " value_text) VALUES (?, ?, ?, ?, ?)",
+            [
+                (10, 1, 1, None, None),
+                (10, 1, 2, None, None),
+                (10, 2, None, 1200.0, None),
+                (10, 3, None, None, "Falta de presupuesto"),
+                (20, 4, None, 4.0, None),  # a complete response stays as it is
+            ],
+        )
+    conn.close()
+    assert await _migrate_file(path) == list(range(13, LATEST_VERSION + 1))
+    conn = sqlite3.connect(path)
+    try:
+        draft = conn.execute("SELECT answers, position FROM survey_drafts").fetchone()
+        answers = conn.execute("SELECT response_id, value_number FROM survey_answers").fetchall()
+    finally:
+        conn.close()
+    assert json.loads(draft[0]) == {"1": ["o1", "o2"], "2": ["1200"], "3": ["Falta de presupuesto"]}
+    assert draft[1] == 4
+    assert answers == [(20, 4.0)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -203,8 +204,20 @@ async def test_resume_after_a_restart_and_answers_are_kept(harness: Harness) -> 
     await ana.tap("▶️ Empezar")
     replies = await ana.tap("Listo ✅")
     assert "4/7" in replies.last.text
-    answered = await harness.db.fetchval("SELECT count(*) FROM survey_answers")
-    assert answered == 2
+    draft = await harness.db.fetchval("SELECT answers FROM survey_drafts")
+    assert len(json.loads(draft)) == 2  # committed in the draft, filed when she finishes
+
+
+async def test_mydata_shows_the_answers_of_a_survey_in_progress(harness: Harness) -> None:
+    await add_member(harness.db, 101)
+    await _launch(harness)
+    await harness.drain()
+    ana = harness.person(user_id=101)
+    await ana.tap("▶️ Empezar")
+    await ana.tap("Sí")
+    replies = await ana.send("/mydata")
+    data = json.loads(replies.last.files["document"][1])
+    assert [a["answers"] for a in data["survey_answers_in_progress"]] == [["o1"]]
 
 
 async def test_anonymous_answers_are_linked_to_nobody(harness: Harness) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -9,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from storage import audit_trail
+from storage.cache import RowCache
 from storage.database import Database, like_pattern
 from storage.models import Member, MemberStatus, Sector, to_db_time
 from storage.personal_data import PersonalDataSection
@@ -45,10 +47,20 @@ class MemberRepository:
     def __init__(self, db: Database, sections: Sequence[PersonalDataSection] = ()) -> None:
         self.db = db
         self.sections = tuple(sections)  # other features' personal data (storage.personal_data)
+        # Every update reads its caller: kept until a write to that member's row ends.
+        self._callers: RowCache[int, Member | None] = RowCache()
+        db.watch("members", "telegram_user_id", self._callers)
 
     # --- reading ---------------------------------------------------------------
 
     async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
+        """The person with this Telegram id, None for someone unknown. Outside a transaction
+        it comes from a cache that every write to their row empties (storage/cache.py)."""
+        if self.db.inside_transaction:  # read what this transaction wrote
+            return await self._read_by_telegram_id(telegram_user_id)
+        return await self._callers.get(telegram_user_id, self._read_by_telegram_id)
+
+    async def _read_by_telegram_id(self, telegram_user_id: int) -> Member | None:
         row = await self.db.fetchone(
             f"SELECT {_COLUMNS} FROM members WHERE telegram_user_id = ?", (telegram_user_id,)
         )
@@ -352,6 +364,13 @@ class MemberRepository:
             " WHERE r.member_id = ? ORDER BY s.id, q.position",
             (member_id,),
         )
+        in_progress = await self.db.fetchall(  # a survey's answers stay in the draft until filed
+            "SELECT s.title AS survey, q.text AS question, j.value AS answers"
+            " FROM survey_drafts d JOIN surveys s ON s.id = d.survey_id"
+            " JOIN json_each(d.answers) j JOIN survey_questions q ON q.id = CAST(j.key AS INTEGER)"
+            " WHERE d.member_id = ? ORDER BY s.id, q.position",
+            (member_id,),
+        )
         participation = await self.db.fetchall(
             "SELECT s.title AS survey, p.invited_at, p.started_at, p.completed_on"
             " FROM survey_participation p JOIN surveys s ON s.id = p.survey_id"
@@ -394,6 +413,9 @@ class MemberRepository:
             "event_answers": [dict(r) for r in rsvps],
             "attendance": [dict(r) for r in attendance],
             "survey_answers": [dict(r) for r in answers],
+            "survey_answers_in_progress": [
+                {**dict(r), "answers": json.loads(r["answers"])} for r in in_progress
+            ],
             "survey_participation": [dict(r) for r in participation],
             "organizations_you_added": [dict(r) for r in added],
             "coordinator_of_axes": [r[0] for r in scope],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from storage import audit_trail
@@ -18,6 +19,7 @@ from storage.audience import Audience, includes, participation_insert
 
 if TYPE_CHECKING:  # the definitions' pydantic models load when a survey is created
     from storage.repositories.surveys.definition import SurveyDefinition
+from storage.cache import RowCache
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
 
@@ -57,7 +59,11 @@ class Survey:
     questions: tuple[QuestionRow, ...] = ()
 
     def question(self, question_id: int) -> QuestionRow | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._by_id.get(question_id)
+
+    @cached_property
+    def _by_id(self) -> dict[int, QuestionRow]:
+        return {q.id: q for q in self.questions}
 
 
 def number_code(value: float | None) -> str:
@@ -72,7 +78,10 @@ class Surveys:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._structures: dict[int, Survey] = {}  # questions never change once launched
+        # Every tap reads its survey: kept until a write to the survey's row ends (its
+        # questions never change once launched; closing it is such a write).
+        self._surveys: RowCache[int, Survey | None] = RowCache(limit=256)
+        db.watch("surveys", "id", self._surveys)
 
     # --- creating ------------------------------------------------------------------------
 
@@ -165,7 +174,12 @@ class Surveys:
     # --- reading -------------------------------------------------------------------------
 
     async def get(self, survey_id: int) -> Survey | None:
-        """The survey with its questions (cached: they never change); status read fresh."""
+        """The survey with its questions; outside a transaction from the cache above."""
+        if self.db.inside_transaction:
+            return await self._read(survey_id)
+        return await self._surveys.get(survey_id, self._read)
+
+    async def _read(self, survey_id: int) -> Survey | None:
         row = await self.db.fetchone(
             "SELECT id, title, intro, anonymous, audience, status, closes_at, created_by"
             " FROM surveys WHERE id = ?",
@@ -173,9 +187,7 @@ class Surveys:
         )
         if row is None:
             return None
-        cached = self._structures.get(survey_id)
-        questions = cached.questions if cached else await self._questions(survey_id)
-        survey = Survey(
+        return Survey(
             id=row[0],
             title=row[1],
             intro=row[2],
@@ -184,10 +196,8 @@ class Surveys:
             status=row[5],
             closes_at=from_db_time(row[6]) if row[6] else None,
             created_by=row[7],
-            questions=questions,
+            questions=await self._questions(survey_id),
         )
-        self._structures[survey_id] = survey
-        return survey
 
     async def _questions(self, survey_id: int) -> tuple[QuestionRow, ...]:
         rows = await self.db.fetchall(

@@ -1,0 +1,65 @@
+"""Replies made often, made cheaply: what python-telegram-bot would build on every call for
+nothing.
+
+- `ReplyBot`, the Application's bot: python-telegram-bot turns the answer to every edit
+  into a `Message` (its chat, sender, entities, keyboard…), and no handler reads it; on a
+  survey tap that was a tenth of the bot's work. Edits here return True (as Telegram does
+  for inline messages) once Telegram has accepted them; errors are raised as before.
+- `send_text`: sendMessage when only the new message's id is needed (the forms' questions).
+- `KeptKeyboard`: an inline keyboard built once and sent many times (a survey question's)
+  is turned into JSON data once, not on every call.
+
+The calls themselves, their parameters and the path they take (defaults, rate limiter,
+retries in bot/retries.py) are those of python-telegram-bot's own methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.ext import ExtBot
+
+JSONDict = dict[str, Any]
+
+# Edits whose answer (the edited message) nothing reads: see the module's docstring.
+UNREAD = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
+
+
+class ReplyBot(ExtBot[Any]):
+    """The Application's bot; edits return True instead of the edited Message."""
+
+    async def _post(
+        self, endpoint: str, data: JSONDict | None = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        return True if endpoint in UNREAD else result
+
+
+async def send_text(bot: Bot, chat_id: int, text: str, reply_markup: Any = None) -> int:
+    """sendMessage in the parse mode of the bot's defaults; the new message's id."""
+    defaults = bot.defaults if isinstance(bot, ExtBot) else None
+    data: JSONDict = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": defaults.parse_mode if defaults is not None else None,
+        "reply_markup": reply_markup,
+    }
+    sent = await bot._post("sendMessage", data)  # the call send_message makes, unparsed
+    return int(sent["message_id"])
+
+
+class KeptKeyboard(InlineKeyboardMarkup):
+    """An inline keyboard kept and sent again: its data is built on the first send only
+    (keyboards are immutable; the data is only read, to be sent)."""
+
+    __slots__ = ("_data",)
+
+    def to_dict(self, recursive: bool = True) -> JSONDict:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        data: JSONDict | None = getattr(self, "_data", None)
+        if data is None:
+            data = super().to_dict()
+            object.__setattr__(self, "_data", data)  # frozen for everything else
+        return data
