@@ -5,7 +5,8 @@ nothing.
   into a `Message` (its chat, sender, entities, keyboard…), and no handler reads it; on a
   survey tap that was a tenth of the bot's work. Edits here return True (as Telegram does
   for inline messages) once Telegram has accepted them; errors are raised as before.
-- `send_text`: sendMessage when only the new message's id is needed (the forms' questions).
+- `send_text`: sendMessage when only the new message's id is needed (the forms' questions,
+  the outbox sender's deliveries).
 - `KeptKeyboard`: an inline keyboard built once and sent many times (a survey question's)
   is turned into JSON data once, not on every call.
 
@@ -36,14 +37,23 @@ class ReplyBot(ExtBot[Any]):
         return True if endpoint in UNREAD else result
 
 
-async def send_text(bot: Bot, chat_id: int, text: str, reply_markup: Any = None) -> int:
-    """sendMessage in the parse mode of the bot's defaults; the new message's id."""
+async def send_text(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    reply_markup: Any = None,
+    *,
+    parse_mode: str | None = None,
+    message_thread_id: int | None = None,
+) -> int:
+    """sendMessage (in `parse_mode`, else that of the bot's defaults); the new message's id."""
     defaults = bot.defaults if isinstance(bot, ExtBot) else None
     data: JSONDict = {
         "chat_id": chat_id,
         "text": text,
-        "parse_mode": defaults.parse_mode if defaults is not None else None,
+        "parse_mode": parse_mode or (defaults.parse_mode if defaults is not None else None),
         "reply_markup": reply_markup,
+        "message_thread_id": message_thread_id,
     }
     sent = await bot._post("sendMessage", data)  # the call send_message makes, unparsed
     return int(sent["message_id"])
