@@ -9,6 +9,9 @@ nothing.
   the outbox sender's deliveries).
 - `KeptKeyboard`: an inline keyboard built once and sent many times (a survey question's)
   is turned into JSON data once, not on every call.
+- `ReplyLimiter`, the Application's rate limiter: AIORateLimiter paces groups (20 messages
+  a minute) and waits out a 429; a reply in a private chat (or a tap's answer) while no
+  429 holds the bot back has nothing to wait for, and goes straight out.
 
 The calls themselves, their parameters and the path they take (defaults, rate limiter,
 retries in bot/retries.py) are those of python-telegram-bot's own methods.
@@ -16,10 +19,12 @@ retries in bot/retries.py) are those of python-telegram-bot's own methods.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.ext import ExtBot
+from telegram.error import RetryAfter
+from telegram.ext import AIORateLimiter, ExtBot
 
 JSONDict = dict[str, Any]
 
@@ -73,3 +78,28 @@ class KeptKeyboard(InlineKeyboardMarkup):
             data = super().to_dict()
             object.__setattr__(self, "_data", data)  # frozen for everything else
         return data
+
+
+class ReplyLimiter(AIORateLimiter):
+    """AIORateLimiter with a straight way out for private chats (see the module docstring)."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        chat_id = data.get("chat_id")
+        private = chat_id is None or (isinstance(chat_id, int) and chat_id > 0)
+        # AIORateLimiter clears this event while it waits out a 429 for everyone.
+        if private and not data.get("allow_paid_broadcast") and self._retry_after_event.is_set():
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter:
+                pass  # waited out and sent again by AIORateLimiter, as any call
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
