@@ -6,9 +6,10 @@ nothing.
   survey tap that was a tenth of the bot's work. Edits here return True (as Telegram does
   for inline messages) once Telegram has accepted them; errors are raised as before.
 - `send_text`: sendMessage when only the new message's id is needed (the forms' questions,
-  the outbox sender's deliveries).
+  the outbox sender's deliveries); its inline keyboard goes through `kept`.
 - `KeptKeyboard`: an inline keyboard built once and sent many times (a survey question's)
-  is turned into JSON data once, not on every call.
+  is turned into JSON data once, not on every call; `kept` finds the kept copy of a
+  keyboard built again with the same buttons (a form's step, an invitation's Start).
 - `ReplyLimiter`, the Application's rate limiter: AIORateLimiter paces groups (20 messages
   a minute) and waits out a 429; a reply in a private chat (or a tap's answer) while no
   429 holds the bot back has nothing to wait for, and goes straight out.
@@ -51,16 +52,21 @@ async def send_text(
     parse_mode: str | None = None,
     message_thread_id: int | None = None,
 ) -> int:
-    """sendMessage (in `parse_mode`, else that of the bot's defaults); the new message's id."""
+    """sendMessage (in `parse_mode`, else that of the bot's defaults); the new message's id.
+
+    The parameters are complete as given: they go to the request (through the bot's rate
+    limiter) without python-telegram-bot's pass inserting defaults."""
     defaults = bot.defaults if isinstance(bot, ExtBot) else None
-    data: JSONDict = {
-        "chat_id": chat_id,
-        "text": text,
-        "parse_mode": parse_mode or (defaults.parse_mode if defaults is not None else None),
-        "reply_markup": reply_markup,
-        "message_thread_id": message_thread_id,
-    }
-    sent = await bot._post("sendMessage", data)  # the call send_message makes, unparsed
+    data: JSONDict = {"chat_id": chat_id, "text": text}
+    parse_mode = parse_mode or (defaults.parse_mode if defaults is not None else None)
+    if parse_mode is not None:
+        data["parse_mode"] = parse_mode
+    if reply_markup is not None:
+        data["reply_markup"] = kept(reply_markup)
+    if message_thread_id is not None:
+        data["message_thread_id"] = message_thread_id
+    sent = await bot._do_post("sendMessage", data)  # the call send_message makes, unparsed
+    assert isinstance(sent, dict)
     return int(sent["message_id"])
 
 
@@ -78,6 +84,23 @@ class KeptKeyboard(InlineKeyboardMarkup):
             data = super().to_dict()
             object.__setattr__(self, "_data", data)  # frozen for everything else
         return data
+
+
+_KEPT: dict[InlineKeyboardMarkup, KeptKeyboard] = {}
+_KEPT_MAX = 4096
+
+
+def kept(markup: Any) -> Any:
+    """The kept copy of an inline keyboard (equal buttons, equal keyboard); anything else as
+    it is. A keyboard is hashed by its buttons, far cheaper than turning it into data."""
+    if not isinstance(markup, InlineKeyboardMarkup) or isinstance(markup, KeptKeyboard):
+        return markup
+    found = _KEPT.get(markup)
+    if found is None:
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        found = _KEPT[markup] = KeptKeyboard(markup.inline_keyboard)
+    return found
 
 
 class ReplyLimiter(AIORateLimiter):
