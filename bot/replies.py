@@ -14,8 +14,9 @@ nothing.
   a minute) and waits out a 429; a reply in a private chat (or a tap's answer) while no
   429 holds the bot back has nothing to wait for, and goes straight out.
 
-The calls themselves, their parameters and the path they take (defaults, rate limiter,
-retries in bot/retries.py) are those of python-telegram-bot's own methods.
+The calls themselves, their parameters and the path they take (the rate limiter, the retries
+of bot/retries.py) are those of python-telegram-bot's own methods; `send_text` fills in the
+defaults' parse mode itself.
 """
 
 from __future__ import annotations
