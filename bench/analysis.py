@@ -3,9 +3,10 @@
 - /results' figures (response rate, counts per option and value, means, NPS, texts) vs a
   raw sqlite3 `GROUP BY question, option` over the same table (target ≤ 2×);
 - the long CSV export (labels, codes, names joined in) vs a raw sqlite3 SELECT of the
-  same answers written with the csv module (target ≤ 2×).
+  same answers written with the csv module (target ≤ 2× in every one of five runs).
 
-Both sides read the same file in the same run; the best of three runs each.
+Both sides read the same file in the same run: the figures the best of three runs each,
+the export five runs, each the bot's then the raw one, and the worst of their ratios.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from storage.repositories.surveys import exports as survey_exports
 from storage.repositories.surveys.repository import SurveyRepository
 
 ROUNDS = 3
+EXPORT_ROUNDS = 5
 
 
 def _raw_group_by(path: Path, survey_id: int) -> None:
@@ -80,17 +82,27 @@ async def run() -> list[Row]:
                 await survey_exports.export(db, survey, "csv")
 
             bot_figures = await _best(figures)
-            bot_export = await _best(export)
+            exports: list[tuple[float, float]] = []
+            for _ in range(EXPORT_ROUNDS):  # interleaved: a busy moment hits both sides
+                exports.append(
+                    (await _best(export, 1), await _best(lambda: _raw_csv(path, survey_id), 1))
+                )
         finally:
             await db.close()
         raw_figures = await _best(lambda: _raw_group_by(path, survey_id))
-        raw_export = await _best(lambda: _raw_csv(path, survey_id))
     first = at_most(
         "analysis: /results figures vs raw GROUP BY", bot_figures, raw_figures, "s", 2.0
     )
     first.note = "100,000 answers; counts, means, NPS and texts vs one GROUP BY"
-    second = at_most("analysis: CSV export vs raw SELECT + csv", bot_export, raw_export, "s", 2.0)
-    second.note = "labels, codes, names and organizations joined in vs the bare answer rows"
+    ratios = [bot / raw for bot, raw in exports]
+    bot_export, raw_export = exports[max(range(len(ratios)), key=ratios.__getitem__)]
+    second = at_most(
+        "analysis: CSV export ÷ raw SELECT + csv, worst of 5 runs", bot_export, raw_export, "s", 2.0
+    )
+    second.note = (
+        f"labels, codes, names and organizations vs the bare answer rows; {EXPORT_ROUNDS} runs"
+        f" interleaved, each {min(ratios):.2f}–{max(ratios):.2f}"
+    )
     return [first, second]
 
 

@@ -5,7 +5,7 @@
   rate ÷ configured rate (target ≥ 0.95) and the 429s received (target 0).
 - Throughput: against a fake with no limit, deliveries per second of the sender
   (render, send, record each outcome in SQLite) vs a bare python-telegram-bot loop
-  sending the same messages in the same run (target ≥ 0.8).
+  sending the same messages in the same run, in each of five interleaved runs (target ≥ 0.9).
 """
 
 from __future__ import annotations
@@ -77,32 +77,39 @@ async def _paced_run(database: Path, api: InstantBotAPI, rate: float) -> float:
     return seconds
 
 
-async def _throughput(database: Path, rounds: int) -> tuple[float, float]:
-    """Best seconds of the unpaced sender and of a bare PTB send loop, rounds interleaved."""
+async def _throughput(database: Path, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds of the unpaced sender and of a bare PTB send loop per round, interleaved."""
     with sqlite3.connect(database) as conn:
         chats = [r[0] for r in conn.execute("SELECT chat_id FROM members ORDER BY id")]
-    app = await start_bot(bench_settings(database), InstantBotAPI(), sender_loop=False)
-    bare = Bot(TOKEN, request=InstantBotAPI())
+    api = InstantBotAPI()
+    app = await start_bot(bench_settings(database), api, sender_loop=False)
+    bare_api = InstantBotAPI()
+    bare = Bot(TOKEN, request=bare_api)
     await bare.initialize()
-    best_sender = best_bare = float("inf")
+    sender_seconds: list[float] = []
+    bare_seconds: list[float] = []
     try:
         sender = services_of(app).outbox_sender
         sender.interval = 0.0  # no pacing: the cost of everything but the wait
         for _ in range(rounds):
-            await queue_announcement(app)
+            broadcast_id = await queue_announcement(app)
+            sent = api.sent()
             started = time.perf_counter()
-            delivered = await sender.drain()
-            best_sender = min(best_sender, time.perf_counter() - started)
-            if delivered < len(chats):
-                raise RuntimeError(f"the sender delivered {delivered} of {len(chats)}")
+            await sender.drain()
+            sender_seconds.append(time.perf_counter() - started)
+            figures = await services_of(app).repos.outbox.figures(broadcast_id)
+            if api.sent() - sent != len(chats) or figures is None or figures.sent != len(chats):
+                raise RuntimeError(f"the sender did not send and record all {len(chats)}")
             started = time.perf_counter()
             for chat_id in chats:
                 await bare.send_message(chat_id, ANNOUNCEMENT, parse_mode="HTML")  # the same
-            best_bare = min(best_bare, time.perf_counter() - started)
+            bare_seconds.append(time.perf_counter() - started)
+        if bare_api.sent() != rounds * len(chats):
+            raise RuntimeError("the bare loop did not send every message")
     finally:
         await bare.shutdown()
         await stop_bot(app)
-    return best_sender, best_bare
+    return sender_seconds, bare_seconds
 
 
 async def run(recipients: int = RECIPIENTS) -> list[Row]:
@@ -112,6 +119,7 @@ async def run(recipients: int = RECIPIENTS) -> list[Row]:
         limited = RateLimitedAPI(SCALED_RATE)
         paced = await _paced_run(database, limited, SCALED_RATE)
         unlimited, bare = await _throughput(database, ROUNDS)
+    ratios = [b / u for u, b in zip(unlimited, bare, strict=True)]
     rate_row = at_least(
         "broadcast: achieved ÷ configured rate (429 above it)",
         recipients / paced,
@@ -123,15 +131,17 @@ async def run(recipients: int = RECIPIENTS) -> list[Row]:
         f"{recipients} recipients at {SCALED_RATE:.0f}/s; 429s received: {limited.refused}"
     )
     rate_row.met = rate_row.met and limited.refused == 0
+    worst = min(range(len(ratios)), key=ratios.__getitem__)
     speed_row = at_least(
-        "broadcast: sender vs bare PTB send loop (no limit)",
-        recipients / unlimited,
-        recipients / bare,
+        "broadcast: sender ÷ bare PTB send loop, worst of 5 runs",
+        recipients / unlimited[worst],
+        recipients / bare[worst],
         "msgs/s",
-        0.8,
+        0.9,
     )
     speed_row.note = (
-        "best of 5 each, interleaved; every delivery rendered, sent, its outcome committed"
+        f"{ROUNDS} runs interleaved, each {min(ratios):.2f}–{max(ratios):.2f}; every delivery"
+        " rendered, sent, its outcome committed"
     )
     return [rate_row, speed_row]
 

@@ -1,7 +1,7 @@
 """What every benchmark shares: an instant offline Bot API, update builders, a pump, rows.
 
-Benchmarks compare the bot with a bare python-telegram-bot Application in the
-same process and the same run, so the machine's speed cancels out of the ratio.
+Benchmarks compare the bot with baselines in the same process and the same run
+(bench/equal.py, bench/instant.py), so the machine's speed cancels out of the ratio.
 """
 
 from __future__ import annotations

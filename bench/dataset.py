@@ -27,7 +27,7 @@ async def _migrate(path: Path) -> None:
     await db.close()
 
 
-def _fill(path: Path, members: int, seed: int) -> int:
+def _fill(path: Path, members: int, seed: int, respondents: int | None = None) -> int:
     """Insert everything; return the survey's id."""
     rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
     conn = sqlite3.connect(path)
@@ -83,7 +83,7 @@ def _fill(path: Path, members: int, seed: int) -> int:
                 for m in rng.sample(range(1, members + 1), min(members, 60))
             ],
         )
-        survey_id = _fill_survey(conn, rng, members)
+        survey_id = _fill_survey(conn, rng, min(members, respondents or members))
     conn.close()
     return survey_id
 
@@ -155,10 +155,13 @@ def _fill_survey(conn: sqlite3.Connection, rng: random.Random, members: int) -> 
     return survey_id
 
 
-def build(path: Path, members: int = MEMBERS, seed: int = 2026) -> int:
-    """Create the database at `path`; return the survey id."""
+def build(
+    path: Path, members: int = MEMBERS, seed: int = 2026, respondents: int | None = None
+) -> int:
+    """Create the database at `path` (the survey answered by the first `respondents`
+    members, default all); return the survey id."""
     asyncio.run(_migrate(path))
-    return _fill(path, members, seed)
+    return _fill(path, members, seed, respondents)
 
 
 async def build_async(path: Path, members: int = MEMBERS, seed: int = 2026) -> int:

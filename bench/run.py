@@ -1,9 +1,10 @@
 """`make bench`: every benchmark, a table of ratios against the baselines, and JSON.
 
-Each benchmark compares the bot with a baseline measured in the same run (a bare
-python-telegram-bot Application, a raw sqlite3 query, a bare sending loop), so
-the numbers travel between machines as ratios. Nothing here is a test: a missed
-target is printed, not failed.
+Each benchmark compares the bot with a baseline measured in the same run (python-telegram-bot
+doing the same Bot API calls and one committed write, bench/equal.py; a raw sqlite3 query; a
+bare sending loop; a bare Application), so the numbers travel between machines as ratios.
+Rows marked "-" are references without a target. Nothing here is a test: a missed target is
+printed, not failed.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Benchmarks 4 and 5: start-up time and peak memory, each in fresh processes.
 
 Start-up is the wall time from launching the process to `READY` (the
-Application initialised and started, able to poll), with the scaled database;
-memory is the peak RSS after a broadcast to all 10,000 members. Both against a
-bare python-telegram-bot Application in the same run; the median of a few runs.
+Application initialised and started, able to poll), with the scaled database
+(10,000 members); memory is the peak RSS after a broadcast to all members of a
+cluster of 100,000. Both against a bare python-telegram-bot Application in the
+same run; start-up the median of a few runs.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bench import dataset
 from bench.common import Row, at_most
 
 RUNS = 3
+BROADCAST_MEMBERS = 100_000
 
 
 def _launch(mode: str, database: Path, *flags: str) -> tuple[float, dict[str, str]]:
@@ -63,7 +65,7 @@ def memory(database: Path) -> Row:
         "MiB",
         1.5,
     )
-    row.note = f"{bot['SENT']} messages sent by each; 10k members, 100 events, 100k answers"
+    row.note = f"{bot['SENT']} messages sent by each; 100k members, 100 events, 100k answers"
     return row
 
 
@@ -81,7 +83,11 @@ def run() -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "cluster.db"
         dataset.build(database)
-        return [startup(database), memory(database)]
+        rows = [startup(database)]
+        database.unlink()
+        large = Path(tmp) / "large.db"
+        dataset.build(large, members=BROADCAST_MEMBERS, respondents=dataset.MEMBERS)
+        return [*rows, memory(large)]
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import httpx
 from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -26,7 +25,7 @@ from bot.config import SUPPORTED_LANGUAGES, Settings
 from bot.context import Ctx
 from bot.i18n import I18n
 from bot.persistence import SQLitePersistence
-from bot.replies import ReplyBot
+from bot.replies import ReplyBot, ReplyLimiter
 from bot.retries import ResilientRequest, Sleep
 from bot.roles import effective_role
 from bot.sender import Sender
@@ -113,14 +112,14 @@ def build_application(
     return application
 
 
-def _rate_limiter() -> AIORateLimiter:
+def _rate_limiter() -> ReplyLimiter:
     """Replies are paced per group (20 a minute) and waited out on 429, not capped overall.
 
     Telegram's ~30 messages/s applies to bulk notifications; those go through the
     outbox sender, which paces itself on its own Bot. Capping replies at 30/s as
     well would make a busy hour's answers queue behind each other for nothing.
     """
-    return AIORateLimiter(overall_max_rate=0, max_retries=3)
+    return ReplyLimiter(overall_max_rate=0, max_retries=3)
 
 
 def _http_request(connections: int) -> HTTPXRequest:

@@ -43,6 +43,7 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot import replies
 from bot.i18n import Translator
 from bot.notices import Notice, Rendered, ServiceParts, render
 from bot.retries import Unconfirmed
@@ -253,7 +254,7 @@ class Sender:
         while True:
             await self._pace()
             try:
-                message = await self._send(delivery, rendered)
+                message_id = await self._send(delivery, rendered)
             except RetryAfter as exc:
                 log.warning("Telegram asked to slow down: waiting %.0f s", _seconds(exc))
                 await self.sleep(_seconds(exc))
@@ -285,11 +286,27 @@ class Sender:
                 continue
             except TelegramError as exc:
                 return Outcome(delivery.id, "failed", error=exc.message)
-            if rendered.on_sent is not None:
-                await rendered.on_sent(message)
-            return Outcome(delivery.id, "sent", telegram_message_id=message.message_id)
+            return Outcome(delivery.id, "sent", telegram_message_id=message_id)
 
-    async def _send(self, delivery: PendingDelivery, rendered: Rendered) -> Message:
+    async def _send(self, delivery: PendingDelivery, rendered: Rendered) -> int:
+        """Send the delivery; the id of the message Telegram returned. A plain text (most
+        deliveries) is sent without building a Message from Telegram's answer."""
+        chat_id, thread = delivery.chat_id, delivery.message_thread_id
+        if rendered.poll is None and delivery.media_kind is None and rendered.on_sent is None:
+            return await replies.send_text(
+                self.bot,
+                chat_id,
+                rendered.text,
+                rendered.reply_markup,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread,
+            )
+        message = await self._send_message(delivery, rendered)
+        if rendered.on_sent is not None:
+            await rendered.on_sent(message)
+        return message.message_id
+
+    async def _send_message(self, delivery: PendingDelivery, rendered: Rendered) -> Message:
         chat_id, thread = delivery.chat_id, delivery.message_thread_id
         if rendered.poll is not None:
             return await self.bot.send_poll(

@@ -71,7 +71,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             async with self._active:
                 await coroutine
             return
-        lock, waiting = self._locks.get(key, (asyncio.Lock(), 0))
+        lock, waiting = self._locks.get(key) or (asyncio.Lock(), 0)
         self._locks[key] = (lock, waiting + 1)
         if waiting >= self.max_waiting and isinstance(update, Update):
             self.throttled.add(update.update_id)

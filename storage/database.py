@@ -1,11 +1,15 @@
 """One SQLite database: a read connection, one writer, and group commit.
 
-Every write runs inside `Database.transaction()`. Concurrent transactions from
-different tasks are gathered into one `BEGIN IMMEDIATE ... COMMIT`: each one
-runs in its own SAVEPOINT (so a failing one rolls back alone), and each caller
-is resumed only after the shared COMMIT. A handler that confirms something to
-a member therefore replies after the data is durable, while a burst of writers
-pays for one commit instead of one each.
+Every write runs in a transaction: a `transaction()` block, a `write()` function,
+or a single `execute()` statement. Concurrent ones from different tasks are
+gathered into one `BEGIN IMMEDIATE ... COMMIT`: blocks and functions each in
+their own SAVEPOINT (so a failing one rolls back alone; a single statement is
+undone by SQLite itself), and each caller is resumed only after the shared
+COMMIT. A handler that confirms something to a member therefore replies after
+the data is durable, while a burst of writers pays for one commit instead of one
+each. Single statements, functions and reads outside transactions go to their
+connection's thread together (storage/trips.py); the caches of rows learn of
+every write when its transaction ends (storage/changes.py).
 """
 
 from __future__ import annotations

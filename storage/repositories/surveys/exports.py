@@ -3,7 +3,8 @@ per response), and an .xlsx workbook with both. Labels and codes side by side; a
 multiple-choice answer both as one column and as one 0/1 column per option.
 
 Named surveys carry the member's name and organization; anonymous ones only the response's
-random id. Rows are read with one query that joins everything in.
+random id. The wide form and the workbook read rows with one query that joins everything in;
+the long CSV, the analysts' usual download and the largest, is written by `_long_csv`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -76,15 +78,80 @@ async def export(
 def _export(path: Path, survey: Survey, form: Form, yes_no: tuple[str, str]) -> bytes:
     conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
-        params = {"survey": survey.id, "yes": yes_no[0], "no": yes_no[1]}
-        cursor = conn.execute(_LONG_SQL, params)
         if form == "csv":
-            return to_csv(LONG_HEADER, cursor)  # written as the rows come
-        long = cursor.fetchall()
+            return _long_csv(conn, survey, yes_no)
+        params = {"survey": survey.id, "yes": yes_no[0], "no": yes_no[1]}
+        long = conn.execute(_LONG_SQL, params).fetchall()
     finally:
         conn.close()
     wide = wide_rows(survey, long)
     return to_csv(*wide) if form == "wide" else to_xlsx(long, wide)
+
+
+# --- the long CSV ----------------------------------------------------------------------------
+# What the csv module would write for the long rows, without passing every repeated value
+# through it: a response's columns (id, member, organization, complete), a question's
+# (number, text, type) and an option's (code, label) are quoted once; each answer row is
+# then those parts and its own value, read from the answers alone in the indexes' order.
+
+_RESPONSES_SQL = """
+SELECT r.id, m.full_name, o.name, r.complete FROM survey_responses r
+LEFT JOIN members m ON m.id = r.member_id
+LEFT JOIN organizations o ON o.id = m.organization_id
+WHERE r.survey_id = ?
+"""
+_ANSWERS_SQL = """
+SELECT a.response_id, a.question_id, a.option_id, a.value_number, a.value_text
+FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id
+WHERE r.survey_id = ?
+ORDER BY r.id, a.question_id, coalesce(a.option_id, 0)
+"""
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def _cell(value: object) -> str:
+    """One value as the csv module writes it (excel dialect, minimal quoting)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _number(value: float) -> str:
+    """A stored number as the long form shows it: whole numbers without ".0"."""
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _long_csv(conn: sqlite3.Connection, survey: Survey, yes_no: tuple[str, str]) -> bytes:
+    questions = {
+        q.id: (f"{q.position},{_cell(q.text)},{q.kind},", q.kind) for q in survey.questions
+    }
+    options = {
+        o.id: f"{_cell(o.code)},{_cell(o.label)},," for q in survey.questions for o in q.options
+    }
+    yes, no = _cell(yes_no[0]), _cell(yes_no[1])
+    responses = {
+        row[0]: ",".join(_cell(v) for v in row) + ","
+        for row in conn.execute(_RESPONSES_SQL, (survey.id,))
+    }
+    lines = [",".join(LONG_HEADER)]
+    for response_id, question_id, option_id, number, text in conn.execute(
+        _ANSWERS_SQL, (survey.id,)
+    ):
+        question, kind = questions[question_id]
+        if option_id is not None:
+            answer = options[option_id]
+        elif kind == "yesno" and number is not None:
+            answer = f"{int(number)},{yes if number else no},{int(number)},"
+        elif text is not None:
+            answer = ",,," + _cell(text)
+        else:
+            answer = ",," + (_number(number) if number is not None else "") + ","
+        lines.append(responses[response_id] + question + answer)
+    lines.append("")
+    return "\r\n".join(lines).encode("utf-8-sig")
 
 
 def _wide_header(survey: Survey) -> list[str]:
