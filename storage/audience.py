@@ -145,6 +145,19 @@ async def includes(db: Database, audience: Audience, member_id: int) -> bool:
     return bool(await db.fetchval(f"SELECT ? IN ({inner})", [member_id, *params]))
 
 
+async def missing_from(db: Database, audience: Audience, broadcast_id: int) -> bool:
+    """Is a reachable member of the audience without a delivery of this broadcast? One query:
+    the audience is not listed in Python to find out."""
+    inner, params = _audience_sql(audience)
+    value = await db.fetchval(
+        f"SELECT EXISTS (SELECT 1 FROM members m WHERE m.id IN ({inner}) AND {_REACHABLE}"
+        " AND NOT EXISTS (SELECT 1 FROM deliveries d"
+        " WHERE d.broadcast_id = ? AND d.member_id = m.id))",
+        [*params, broadcast_id],
+    )
+    return bool(value)
+
+
 async def count(db: Database, audience: Audience) -> int:
     inner, params = _audience_sql(audience)
     value = await db.fetchval(

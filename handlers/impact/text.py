@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator
 from bot.labels import axis_name
@@ -58,10 +57,8 @@ def scope_name(t: Translator, scope: str, *, plain: bool = False) -> str:
 
 
 def number(t: Translator, value: float | int | None, digits: int = 0) -> str:
-    if value is None:
-        return "—"
-    pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-    return format_decimal(value, format=pattern, locale=t.locale)  # es_MX: 1,234.5
+    """The reader's way of writing a figure (Translator.number); a dash when unknown."""
+    return "—" if value is None else t.number(value, digits)
 
 
 def percent(t: Translator, value: float | None) -> str:

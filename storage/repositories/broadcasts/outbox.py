@@ -18,8 +18,8 @@ from storage.audience import (
     Audience,
     Recipient,
     deliveries_insert,
+    missing_from,
     participation_insert,
-    resolve,
 )
 from storage.database import Database
 from storage.models import from_db_time, to_db_time
@@ -244,7 +244,7 @@ class OutboxRepository:
         if row is None:
             return 0
         broadcast_id, audience = int(row[0]), Audience.from_json(str(row[1]))
-        if await self._newcomers(broadcast_id, audience) == 0:
+        if not await missing_from(self.db, audience, broadcast_id):
             return 0
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
@@ -257,18 +257,6 @@ class OutboxRepository:
                     (broadcast_id,),
                 )
             return added
-
-    async def _newcomers(self, broadcast_id: int, audience: Audience) -> int:
-        """Reachable members of the audience without a delivery of this broadcast."""
-        recipients = await resolve(self.db, audience)
-        if not recipients:
-            return 0
-        rows = await self.db.fetchall(
-            "SELECT member_id FROM deliveries WHERE broadcast_id = ? AND member_id IS NOT NULL",
-            (broadcast_id,),
-        )
-        have = {int(r[0]) for r in rows}
-        return sum(1 for r in recipients if r.member_id not in have)
 
     async def pending_count(self, broadcast_id: int) -> int:
         value = await self.db.fetchval(
